@@ -1,0 +1,139 @@
+"""Demo data of the accounts part: a city's departments, staff of each role, citizens, firms.
+
+Every call is idempotent (upserts by natural key), so ``seed_demo`` can run twice.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from portal.accounts.constants import RepresentativeRole
+from portal.accounts.identity import resident_id_check_char, uscc_check_char
+from portal.accounts.models import User
+from portal.accounts.services import firm_register, firm_representative_set, staff_create
+from portal.departments.constants import StaffRole
+from portal.departments.services import (
+    department_system_upsert,
+    department_upsert,
+    role_groups_sync,
+)
+
+DEMO_PASSWORD = "Demo#2026portal"  # noqa: S105 - published demo password
+CITY_REGION = "330100"
+
+# code, name, English name
+DEPARTMENTS = [
+    ("scjg", "市市场监督管理局", "Municipal Administration for Market Regulation"),
+    ("rsj", "市人力资源和社会保障局", "Municipal Human Resources and Social Security Bureau"),
+    ("swj", "国家税务总局本市税务局", "Municipal Tax Service"),
+    ("gaj", "市公安局", "Municipal Public Security Bureau"),
+    ("kjj", "市科学技术局", "Municipal Science and Technology Bureau"),
+    ("jxj", "市经济和信息化局", "Municipal Economy and Information Technology Bureau"),
+    ("mzj", "市民政局", "Municipal Civil Affairs Bureau"),
+    ("wjw", "市卫生健康委员会", "Municipal Health Commission"),
+    ("sjj", "市数据资源管理局", "Municipal Data Resources Bureau"),
+]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    username: str
+    who: str
+
+
+def demo_resident_id(first17: str) -> str:
+    return first17 + resident_id_check_char(first17)
+
+
+def demo_uscc(first17: str) -> str:
+    return first17 + uscc_check_char(first17)
+
+
+CITIZENS = [
+    # username, real name, first 17 digits (region 330106, birth date, sequence), e-mail
+    ("zhangsan", "张三", "33010619850312041", "zhangsan@example.cn"),
+    ("lisi", "李四", "33010219900728062", "lisi@example.cn"),
+    ("wangwu", "王五", "33010519781105113", "wangwu@example.cn"),
+    ("zhaoliu", "赵六", "33010820011230024", "zhaoliu@example.cn"),
+]
+
+FIRMS = [
+    # name, first 17 characters of the USCC, industry (GB/T 4754), registered on, legal rep.
+    ("杭城智能科技有限公司", "91330106MA2H3K5Q1", "6511", dt.date(2019, 4, 18), "zhangsan"),
+    ("西湖生物医药股份有限公司", "91330100MA27XL8P0", "2720", dt.date(2015, 9, 2), "lisi"),
+    ("钱塘新材料制造有限公司", "91330114MA2B1C2D3", "3099", dt.date(2021, 11, 23), "wangwu"),
+    ("运河文化创意工作室", "92330105MA28R7T6X", "7259", dt.date(2023, 3, 8), "zhaoliu"),
+]
+
+
+def seed_accounts() -> list[DemoSignIn]:
+    role_groups_sync()
+    government = department_upsert(
+        code="gov", name="市人民政府", name_en="Municipal People's Government", region=CITY_REGION
+    )
+    sign_ins: list[DemoSignIn] = []
+    for code, name, name_en in DEPARTMENTS:
+        department = department_upsert(
+            code=code, name=name, name_en=name_en, region=CITY_REGION, parent=government
+        )
+        department_system_upsert(
+            department=department, name=f"{name}业务系统", key_id=f"{code}-system"
+        )
+        for role in StaffRole:
+            if role == StaffRole.AUDITOR and code != "sjj":
+                continue
+            username = f"{code}.{role.value}"
+            staff_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                real_name=f"{name[1:4]}{role.label}",
+                department=department,
+                roles=[role],
+                email=f"{code}.{role.value}@gov.example.cn",
+            )
+            sign_ins.append(DemoSignIn(username, f"{name} · {role.label}"))
+
+    citizens: dict[str, User] = {}
+    for username, real_name, first17, email in CITIZENS:
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "real_name": real_name,
+                "id_number": demo_resident_id(first17),
+                "email": email,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        citizens[username] = user
+        sign_ins.append(DemoSignIn(username, f"{real_name} · citizen"))
+
+    for name, first17, industry, registered_on, legal_rep in FIRMS:
+        firm = firm_register(
+            name=name,
+            uscc=demo_uscc(first17),
+            region=CITY_REGION,
+            industry_code=industry,
+            registered_on=registered_on,
+            legal_representative_name=citizens[legal_rep].real_name,
+        )
+        firm_representative_set(
+            firm=firm, user=citizens[legal_rep], role=RepresentativeRole.LEGAL_REPRESENTATIVE
+        )
+    # 李四 is also an authorised agent of the first firm (files applications, cannot appoint).
+    first_firm = firm_register(
+        name=FIRMS[0][0],
+        uscc=demo_uscc(FIRMS[0][1]),
+        region=CITY_REGION,
+        industry_code=FIRMS[0][2],
+        registered_on=FIRMS[0][3],
+        legal_representative_name=citizens[FIRMS[0][4]].real_name,
+    )
+    firm_representative_set(firm=first_firm, user=citizens["lisi"], role=RepresentativeRole.AGENT)
+    admin, _created = User.objects.update_or_create(
+        username="admin",
+        defaults={"is_staff": True, "is_superuser": True, "real_name": "系统管理员"},
+    )
+    admin.set_password(DEMO_PASSWORD)
+    admin.save(update_fields=["password"])
+    sign_ins.append(DemoSignIn("admin", "Django admin (/admin/)"))
+    return sign_ins

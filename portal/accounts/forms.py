@@ -1,0 +1,57 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+
+class SignUpForm(forms.Form):
+    """Input of a citizen's sign-up; the rules live in ``citizen_sign_up``."""
+
+    username = forms.RegexField(
+        label=_("User name"),
+        regex=r"^[A-Za-z0-9_.-]{3,40}$",
+        max_length=40,
+        help_text=_("3 to 40 letters, digits, dots, dashes or underscores."),
+        error_messages={"invalid": _("Use 3 to 40 letters, digits, dots, dashes or underscores.")},
+    )
+    real_name = forms.CharField(label=_("Real name"), max_length=60)
+    id_number = forms.CharField(
+        label=_("Resident identity number"),
+        min_length=18,
+        max_length=18,
+        help_text=_("18 characters, as on your identity card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^1[3-9][0-9]{9}$",
+        required=False,
+        error_messages={"invalid": _("Enter an 11-digit mobile number starting with 1.")},
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif isinstance(p1, str):
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class ActAsForm(forms.Form):
+    firm_id = forms.IntegerField(required=False)

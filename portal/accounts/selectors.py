@@ -1,0 +1,41 @@
+from django.db.models import QuerySet
+
+from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.departments.models import Department
+
+
+def representation_list_for_user(*, user: User) -> QuerySet[FirmRepresentative]:
+    """The firms this person may act for, firm loaded in the same query."""
+    return (
+        FirmRepresentative.objects.filter(user=user).select_related("firm").order_by("firm__name")
+    )
+
+
+def representation_get(*, user: User, firm_id: int) -> FirmRepresentative | None:
+    return (
+        FirmRepresentative.objects.filter(user=user, firm_id=firm_id).select_related("firm").first()
+    )
+
+
+def firm_list() -> QuerySet[Firm]:
+    return Firm.objects.order_by("name")
+
+
+def staff_list_for_department(*, department: Department) -> QuerySet[User]:
+    return (
+        User.objects.filter(department=department).prefetch_related("groups").order_by("username")
+    )
+
+
+def staff_has_permission(*, user: User, department: Department, codename: str) -> bool:
+    """The single rule for staff actions: own department, active, and the role's permission.
+
+    Staff of one department never act in another, whatever their roles.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not user.is_department_staff:
+        return False
+    if user.department_id != department.pk:
+        return False
+    return user.has_perm(f"departments.{codename}")

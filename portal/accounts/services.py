@@ -1,0 +1,167 @@
+import datetime as dt
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.accounts.constants import RepresentativeRole, UserKind
+from portal.accounts.identity import IdentityNumberError, validate_resident_id, validate_uscc
+from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.accounts.selectors import staff_has_permission
+from portal.departments.constants import StaffRole
+from portal.departments.models import Department
+
+
+@transaction.atomic
+def citizen_sign_up(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    email: str = "",
+    phone: str = "",
+) -> User:
+    """Register a citizen after validating the identity number (GB 11643)."""
+    try:
+        number = validate_resident_id(id_number)
+    except IdentityNumberError as exc:
+        raise ValidationError({"id_number": exc.message}) from None
+    if User.objects.filter(id_number=number).exists():
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "An account with this identity number already exists. "
+                    "Sign in, or reset your password if you have forgotten it."
+                )
+            }
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken; please choose another.")})
+    user = User(
+        username=username,
+        kind=UserKind.CITIZEN,
+        real_name=real_name,
+        id_number=number,
+        email=email,
+        phone=phone,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if email:
+        from portal.accounts.tasks import send_welcome_email_task
+
+        transaction.on_commit(lambda: send_welcome_email_task.delay(user.pk))
+    return user
+
+
+@transaction.atomic
+def firm_register(
+    *,
+    name: str,
+    uscc: str,
+    region: str,
+    industry_code: str = "",
+    registered_on: dt.date | None = None,
+    legal_representative_name: str = "",
+) -> Firm:
+    """Create or update a firm by its unified social credit code (GB 32100)."""
+    try:
+        code = validate_uscc(uscc)
+    except IdentityNumberError as exc:
+        raise ValidationError({"uscc": exc.message}) from None
+    firm, _created = Firm.objects.update_or_create(
+        uscc=code,
+        defaults={
+            "name": name,
+            "region": region,
+            "industry_code": industry_code,
+            "registered_on": registered_on,
+            "legal_representative_name": legal_representative_name,
+        },
+    )
+    return firm
+
+
+@transaction.atomic
+def firm_representative_set(
+    *,
+    firm: Firm,
+    user: User,
+    role: RepresentativeRole,
+    can_apply: bool = True,
+    can_view_data_use: bool = True,
+    can_manage_agents: bool = False,
+    valid_until: dt.date | None = None,
+    actor: User | None = None,
+) -> FirmRepresentative:
+    """Appoint (or update) a person to act for a firm.
+
+    With an ``actor`` (a person using the site), only someone who may appoint
+    agents for this firm can do it; ``actor=None`` is for trusted callers
+    (registration data loaded by the operator).
+    """
+    if actor is not None:
+        own = FirmRepresentative.objects.filter(firm=firm, user=actor).first()
+        if own is None or not own.can_manage_agents:
+            raise PermissionDenied(_("You may not appoint agents for this firm."))
+    if not user.is_citizen:
+        raise ValidationError(_("Only a person with a citizen account can act for a firm."))
+    if role == RepresentativeRole.LEGAL_REPRESENTATIVE:
+        can_apply = can_view_data_use = can_manage_agents = True
+    rep, _created = FirmRepresentative.objects.update_or_create(
+        firm=firm,
+        user=user,
+        defaults={
+            "role": role,
+            "can_apply": can_apply,
+            "can_view_data_use": can_view_data_use,
+            "can_manage_agents": can_manage_agents,
+            "valid_until": valid_until,
+        },
+    )
+    return rep
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    department: Department,
+    roles: list[StaffRole],
+    email: str = "",
+) -> User:
+    """Create (or update) a staff account in one department with the given roles."""
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "kind": UserKind.STAFF,
+            "real_name": real_name,
+            "department": department,
+            "email": email,
+            "is_staff": False,
+        },
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    return user
+
+
+@transaction.atomic
+def staff_role_set(*, actor: User, staff: User, role: StaffRole, granted: bool) -> User:
+    """A department administrator grants or removes a role of their own department's staff."""
+    if staff.department is None or not staff_has_permission(
+        user=actor, department=staff.department, codename="administer_department"
+    ):
+        raise PermissionDenied(_("You may only manage the staff of your own department."))
+    group = Group.objects.get(name=role.value)
+    if granted:
+        staff.groups.add(group)
+    else:
+        staff.groups.remove(group)
+    return staff

@@ -1,0 +1,26 @@
+from celery import shared_task
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def send_welcome_email_task(self: object, user_id: int) -> bool:
+    """Send the welcome e-mail after sign-up. Idempotent enough: a retry sends at most again."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    with translation.override("zh-hans"):
+        send_mail(
+            subject=_("Welcome to the one-stop services portal"),
+            message=_(
+                "Dear %(name)s, your account %(username)s is ready. "
+                "You can now find services and follow your applications in one place."
+            )
+            % {"name": user.real_name or user.username, "username": user.username},
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    return True

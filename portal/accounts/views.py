@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.accounts.constants import ACTING_AS_SESSION_KEY
+from portal.accounts.forms import ActAsForm, SignUpForm
+from portal.accounts.models import User
+from portal.accounts.selectors import representation_get, representation_list_for_user
+from portal.accounts.services import citizen_sign_up
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = citizen_sign_up(
+                username=data["username"],
+                password=data["password1"],
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready. Welcome!"))
+            return redirect("core:home")
+    return render(
+        request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def act_as_choose(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    reps = representation_list_for_user(user=request.user)
+    return render(request, "accounts/act_as.html", {"representations": reps})
+
+
+@login_required
+@require_POST
+def act_as_switch(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = ActAsForm(request.POST)
+    firm_id = form.cleaned_data.get("firm_id") if form.is_valid() else None
+    if firm_id is None:
+        request.session.pop(ACTING_AS_SESSION_KEY, None)
+        messages.info(request, _("You now act for yourself."))
+        return redirect("core:home")
+    rep = representation_get(user=request.user, firm_id=firm_id)
+    if rep is None:
+        messages.error(request, _("You are not registered to act for that firm."))
+        return HttpResponseRedirect(reverse("accounts:act_as"), status=303)
+    request.session[ACTING_AS_SESSION_KEY] = rep.firm_id
+    messages.success(request, _("You now act for %(firm)s.") % {"firm": rep.firm.name})
+    return redirect("core:home")

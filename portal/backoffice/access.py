@@ -1,0 +1,26 @@
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """Only signed-in department staff enter the back office; others get a clear refusal."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not isinstance(user, User) or not user.is_department_staff:
+            raise PermissionDenied(_("The back office is for department staff only."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from portal.backoffice import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            template_name="backoffice/sign_in.html", next_page="backoffice:home"
+        ),
+        name="sign_in",
+    ),
+    path("departments/<slug:code>/staff/", views.department_staff, name="department_staff"),
+    path(
+        "departments/<slug:code>/staff/<int:user_id>/roles/",
+        views.staff_role_change,
+        name="staff_role_change",
+    ),
+]

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data (idempotent) and print the demo sign-ins."
+
+    def handle(self, *args: object, **options: object) -> None:
+        with transaction.atomic():
+            sign_ins = seed_accounts()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        width = max(len(s.username) for s in sign_ins)
+        for s in sign_ins:
+            self.stdout.write(f"  {s.username.ljust(width)}  {s.who}")

@@ -1,0 +1,17 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from portal.accounts.models import User
+from portal.accounts.selectors import representation_list_for_user
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if isinstance(user, User) and user.is_department_staff:
+        return redirect("backoffice:home")
+    representations = (
+        list(representation_list_for_user(user=user)) if isinstance(user, User) else []
+    )
+    return render(request, "core/home.html", {"representations": representations})

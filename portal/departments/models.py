@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A government department (or bureau) of a region."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+    region = models.CharField(_("region code"), max_length=12, help_text=_("GB/T 2260 code"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        permissions = [
+            ("accept_application", _("Accept or refuse applications at the window")),
+            ("review_application", _("Review applications")),
+            ("approve_application", _("Approve or reject applications")),
+            ("manage_sharing", _("Approve, narrow and revoke data sharing grants")),
+            ("manage_datasets", _("Maintain the department's datasets")),
+            ("administer_department", _("Administer the department's staff and systems")),
+            ("audit_access", _("Audit data access and the ledger")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class DepartmentSystem(models.Model):
+    """A department's own IT system calling the API (an API client)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="systems"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    key_id = models.SlugField(_("key id"), max_length=64, unique=True)
+    public_key = models.TextField(
+        _("Ed25519 public key"), blank=True, help_text=_("Base64 of the 32-byte raw public key")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__code", "name"]
+        verbose_name = _("department system")
+        verbose_name_plural = _("department systems")
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.key_id}]"

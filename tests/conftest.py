@@ -1,0 +1,57 @@
+"""Shared fixtures: small factories that go through the services, as the product does."""
+
+import itertools
+
+import pytest
+
+from portal.accounts.demo import demo_resident_id, demo_uscc
+from portal.accounts.models import Firm, User
+from portal.accounts.services import citizen_sign_up, firm_register, staff_create
+from portal.departments.constants import StaffRole
+from portal.departments.models import Department
+from portal.departments.services import department_upsert
+
+PASSWORD = "Correct-Horse-42"
+_seq = itertools.count(1)
+
+
+def make_department(code: str | None = None, name: str = "测试局") -> Department:
+    n = next(_seq)
+    return department_upsert(code=code or f"dept{n}", name=f"{name}{n}", region="330100")
+
+
+def make_citizen(username: str | None = None, **extra: str) -> User:
+    n = next(_seq)
+    return citizen_sign_up(
+        username=username or f"citizen{n}",
+        password=PASSWORD,
+        real_name=extra.get("real_name", f"公民{n}"),
+        id_number=extra.get("id_number", demo_resident_id(f"330106199001{n % 28 + 1:02d}{n:03d}")),
+        email=extra.get("email", ""),
+    )
+
+
+def make_staff(department: Department, *roles: StaffRole, username: str | None = None) -> User:
+    n = next(_seq)
+    return staff_create(
+        username=username or f"staff{n}",
+        password=PASSWORD,
+        real_name=f"干部{n}",
+        department=department,
+        roles=list(roles),
+    )
+
+
+def make_firm(name: str = "测试科技有限公司") -> Firm:
+    n = next(_seq)
+    return firm_register(name=f"{name}{n}", uscc=demo_uscc(f"91330106MA2{n:06d}"), region="330100")
+
+
+@pytest.fixture
+def department(db: None) -> Department:
+    return make_department()
+
+
+@pytest.fixture
+def citizen(db: None) -> User:
+    return make_citizen()
