@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal.departments",
     "portal.accounts",
     "portal.backoffice",
+    "ledger",
 ]
 
 MIDDLEWARE = [
@@ -163,9 +164,18 @@ else:
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir),
         "store_processed": False,
+        "control_folder": str(_queue_dir / "control"),
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -174,7 +184,31 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "ledger-sweep": {
+        "task": "ledger.tasks.ledger_sequence_task",
+        "schedule": env.int("LEDGER_SWEEP_SECONDS", default=30),
+    },
+    "ledger-checkpoint": {
+        "task": "ledger.tasks.ledger_checkpoint_task",
+        "schedule": env.int("LEDGER_CHECKPOINT_SECONDS", default=60),
+    },
+}
+
+# --- Access ledger -----------------------------------------------------------
+# The log's origin line (C2SP tlog-checkpoint): a schema-less URL naming this log.
+LEDGER_ORIGIN = env.str("LEDGER_ORIGIN", default="portal.localhost/ledger")
+# The log's private key in C2SP signed-note skey form, from the environment or a file.
+# Without either, a key is generated into VAR_DIR/keys (local demo only).
+LEDGER_LOG_KEY_ENV = "LEDGER_LOG_KEY"
+LEDGER_LOG_KEY_FILE = env.str("LEDGER_LOG_KEY_FILE", default=str(VAR_DIR / "keys" / "log.skey"))
+# C2SP tlog-checkpoint: the log key name is the origin, which is how witnesses know the log.
+LEDGER_LOG_KEY_NAME = LEDGER_ORIGIN
+# Secret of the keyed hash (HMAC-SHA-256) that replaces subject identifiers in entries.
+LEDGER_SUBJECT_SECRET = env.str("LEDGER_SUBJECT_SECRET", default="")
+LEDGER_SUBJECT_SECRET_FILE = str(VAR_DIR / "keys" / "subject.secret")
+LEDGER_BATCH_SIZE = env.int("LEDGER_BATCH_SIZE", default=5000)
+LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -183,6 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "portal.core.problems.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("backoffice/", include("portal.backoffice.urls")),
     path("admin/", admin.site.urls),
+    path("ledger/", include("ledger.urls")),
+    path("api/v1/ledger/", include("ledger.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
     path(

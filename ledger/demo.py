@@ -1,0 +1,104 @@
+"""Demo ledger: log key, two witnesses run by demo departments, and a few entries.
+
+Keys go to ``VAR_DIR/keys`` (git ignores ``var/``). Idempotent.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from ledger.constants import KeyKind, Outcome
+from ledger.core.signing import ALG_COSIGNATURE_V1, SigningKey, generate, load_signing_key
+from ledger.keys import log_signing_key
+from ledger.models import Entry, LedgerKey, PendingEvent, Witness
+from ledger.services import checkpoint_create, ledger_event_record, ledger_sequence_all
+from portal.departments.models import Department
+
+# department code, port on loopback
+DEMO_WITNESSES = [("sjj", 8781), ("scjg", 8782)]
+
+
+def _keys_dir() -> Path:
+    return Path(settings.VAR_DIR) / "keys"
+
+
+def _witness_key(code: str) -> tuple[SigningKey, Path]:
+    path = _keys_dir() / f"witness-{code}.skey"
+    if not path.exists():
+        key = generate(f"witness.{code}.portal.localhost", ALG_COSIGNATURE_V1)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key.skey + "\n")
+    return load_signing_key(path=path), path
+
+
+def demo_witness_commands() -> list[list[str]]:
+    """Argument lists that start the demo witnesses as separate processes."""
+    log_vkey = log_signing_key().vkey
+    commands = []
+    for code, port in DEMO_WITNESSES:
+        _key, path = _witness_key(code)
+        state = Path(settings.VAR_DIR) / f"witness-{code}.state.json"
+        commands.append(
+            [
+                sys.executable,
+                "-m",
+                "ledger.witness",
+                "--key-file",
+                str(path),
+                "--state",
+                str(state),
+                "--log-vkey",
+                log_vkey,
+                "--listen",
+                f"127.0.0.1:{port}",
+            ]
+        )
+    return commands
+
+
+@transaction.atomic
+def _witnesses() -> None:
+    for code, port in DEMO_WITNESSES:
+        key, _path = _witness_key(code)
+        Witness.objects.update_or_create(
+            name=key.name,
+            defaults={
+                "url": f"http://127.0.0.1:{port}",
+                "vkey": key.vkey,
+                "department": Department.objects.filter(code=code).first(),
+                "is_active": True,
+            },
+        )
+        LedgerKey.objects.get_or_create(
+            vkey=key.vkey, defaults={"name": key.name, "kind": KeyKind.WITNESS}
+        )
+
+
+def seed_ledger(subjects: list[str]) -> int:
+    """Make keys and witnesses; if the log is empty, record and sequence a few accesses."""
+    key = log_signing_key()
+    LedgerKey.objects.get_or_create(vkey=key.vkey, defaults={"name": key.name, "kind": "log"})
+    _witnesses()
+    if not Entry.objects.exists() and not PendingEvent.objects.exists():
+        with transaction.atomic():
+            for n, subject in enumerate(subjects):
+                ledger_event_record(
+                    department="rsj" if n % 2 else "swj",
+                    user_id=None,
+                    system_id=f"{'rsj' if n % 2 else 'swj'}-system",
+                    dataset="scjg.business_registration",
+                    fields=["name", "registered_capital"],
+                    purpose="demo: verify registration for an application",
+                    application=None,
+                    outcome=Outcome.GRANTED,
+                    subject_identifier=subject,
+                    dispatch=False,
+                )
+        ledger_sequence_all()
+        checkpoint_create()
+    return Entry.objects.count()

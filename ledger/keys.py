@@ -1,0 +1,71 @@
+"""Where the log's private key and the subject-hash secret come from.
+
+Private keys are read from the environment (``LEDGER_LOG_KEY``, C2SP skey text) or a
+file (``LEDGER_LOG_KEY_FILE``); never from the database. Only for the local demo, a
+missing key file is generated (mode 0600) in a folder git ignores.
+"""
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+from ledger.core.signing import SigningKey, generate, load_signing_key
+
+
+def write_new_key(*, name: str, path: Path) -> SigningKey:
+    """Generate an Ed25519 log key and write its skey to ``path`` readable by the owner only."""
+    key = generate(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key.skey + "\n")
+    return key
+
+
+@lru_cache(maxsize=4)
+def _load_log_key(env_name: str, file: str, name: str) -> SigningKey:
+    if os.environ.get(env_name):
+        return load_signing_key(env=env_name)
+    path = Path(file)
+    if not path.exists():
+        try:
+            return write_new_key(name=name, path=path)
+        except FileExistsError:  # another process made it first
+            pass
+    return load_signing_key(path=path)
+
+
+def log_signing_key() -> SigningKey:
+    return _load_log_key(
+        settings.LEDGER_LOG_KEY_ENV, settings.LEDGER_LOG_KEY_FILE, settings.LEDGER_LOG_KEY_NAME
+    )
+
+
+@lru_cache(maxsize=4)
+def _subject_secret(value: str, file: str) -> bytes:
+    if value:
+        return value.encode()
+    path = Path(file)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass
+    return path.read_text().strip().encode()
+
+
+def subject_secret() -> bytes:
+    """The deployment secret of the subject hash (HMAC-SHA-256 key)."""
+    return _subject_secret(settings.LEDGER_SUBJECT_SECRET, settings.LEDGER_SUBJECT_SECRET_FILE)
+
+
+def reset_key_cache() -> None:
+    """After a rotation, the next call loads the key again."""
+    _load_log_key.cache_clear()
+    _subject_secret.cache_clear()

@@ -1,0 +1,148 @@
+"""Ledger storage. Entries, tree hashes, checkpoints, cosignatures and keys only grow.
+
+``PendingEvent`` is the queue between the caller's transaction and the sequencer;
+it is the only table rows are deleted from, and only by the sequencer, in the same
+transaction that appends their entries.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ledger.constants import KeyKind
+
+
+class PendingEvent(models.Model):
+    """An access waiting to be sequenced: written in the caller's transaction."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), db_index=True)
+    # Plain values only (ids as strings), never personal data: see ledger.services.
+    payload = models.JSONField(_("payload"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("pending event")
+        verbose_name_plural = _("pending events")
+
+    def __str__(self) -> str:
+        return f"pending {self.id}"
+
+
+class Entry(models.Model):
+    """A sequenced ledger entry: canonical bytes, leaf hash, log signature."""
+
+    index = models.BigIntegerField(_("index"), primary_key=True)
+    event_id = models.UUIDField(_("event"), unique=True)
+    data = models.BinaryField(_("entry bytes"))
+    leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
+    key_id = models.CharField(_("log key"), max_length=140, help_text=_("name+hash of the vkey"))
+    signature = models.BinaryField(_("signature"), max_length=64)
+    # Denormalised for "who used my data" (the subject's keyed hash, hex) and filters.
+    subject = models.CharField(_("subject hash"), max_length=64, db_index=True)
+    dataset = models.CharField(_("dataset"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=16)
+    recorded_at = models.DateTimeField(_("time"))
+    sequenced_at = models.DateTimeField(_("sequenced at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self) -> str:
+        return f"#{self.index}"
+
+
+class TreeHash(models.Model):
+    """A stored Merkle tree node, addressed as in Go's sumdb/tlog (StoredHashIndex)."""
+
+    index = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("tree hash")
+        verbose_name_plural = _("tree hashes")
+
+    def __str__(self) -> str:
+        return f"hash {self.index}"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head as a C2SP signed note (log signature only)."""
+
+    tree_size = models.BigIntegerField(_("tree size"), db_index=True)
+    root_hash = models.BinaryField(_("root hash"), max_length=32)
+    note = models.TextField(_("signed note"))
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size}"
+
+
+class Cosignature(models.Model):
+    """A witness's C2SP tlog-cosignature/v1 signature line on a checkpoint."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness_name = models.CharField(_("witness"), max_length=128)
+    line = models.TextField(_("signature line"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checkpoint_id", "witness_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness_name"], name="one_cosignature_per_witness"
+            )
+        ]
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
+
+    def __str__(self) -> str:
+        return f"{self.witness_name} on {self.checkpoint_id}"
+
+
+class LedgerKey(models.Model):
+    """A public key ever used by the log or a witness (C2SP vkey). Private keys never here."""
+
+    name = models.CharField(_("name"), max_length=128)
+    kind = models.CharField(_("kind"), max_length=16, choices=KeyKind.choices)
+    vkey = models.CharField(_("verifier key"), max_length=300, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        verbose_name = _("ledger key")
+        verbose_name_plural = _("ledger keys")
+
+    def __str__(self) -> str:
+        return self.vkey
+
+
+class Witness(models.Model):
+    """A witness the log sends checkpoints to (C2SP tlog-witness), run by another department."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    url = models.URLField(_("URL"), help_text=_("Base URL; /add-checkpoint is appended"))
+    vkey = models.CharField(_("cosigner verifier key"), max_length=300)
+    department = models.ForeignKey(
+        "departments.Department", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("witness")
+        verbose_name_plural = _("witnesses")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,262 @@
+"""Reads of the ledger: entries, proofs, checkpoints, keys, export and live verification."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from ledger.constants import ZERO_HASH_HEX, KeyKind
+from ledger.core.bundle import BundleEntry, build_bundle, bundle_proof
+from ledger.core.checkpoint import open_checkpoint, verify_cosignature
+from ledger.core.entry import Entry as CoreEntry
+from ledger.core.entry import verify_entry_signature
+from ledger.core.merkle import (
+    leaf_hash,
+    stored_hash_count,
+    stored_hash_index,
+    stored_hashes_for_leaf_hash,
+    tree_hash,
+)
+from ledger.core.notes import parse_note
+from ledger.core.proofs import prove_consistency, prove_inclusion
+from ledger.core.signing import VerifierKey, parse_vkey
+from ledger.models import Checkpoint, Cosignature, Entry, LedgerKey, PendingEvent, TreeHash
+from ledger.storage import DatabaseHashReader
+
+
+class LedgerQueryError(ValueError):
+    """A request for a range or proof that the log cannot answer; the message says why."""
+
+
+def tree_size() -> int:
+    last = Entry.objects.order_by("-index").values_list("index", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def pending_count() -> int:
+    return PendingEvent.objects.count()
+
+
+def entry_list(*, start: int, end: int) -> QuerySet[Entry]:
+    return Entry.objects.filter(index__gte=start, index__lt=end).order_by("index")
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    index: int
+    tree_size: int
+    leaf_hash: bytes
+    root_hash: bytes
+    hashes: list[bytes]
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    first: int
+    second: int
+    first_root: bytes
+    second_root: bytes
+    hashes: list[bytes]
+
+
+def inclusion_proof(*, index: int, size: int) -> InclusionProof:
+    """RFC 6962 §2.1.1 audit path of leaf ``index`` in the tree of ``size`` leaves."""
+    current = tree_size()
+    if size < 1 or size > current:
+        raise LedgerQueryError(f"tree_size must be between 1 and {current}")
+    if index < 0 or index >= size:
+        raise LedgerQueryError(f"index must be between 0 and tree_size - 1 ({size - 1})")
+    reader = DatabaseHashReader()
+    leaf = reader.read_hashes([stored_hash_index(0, index)])[0]
+    return InclusionProof(
+        index=index,
+        tree_size=size,
+        leaf_hash=leaf,
+        root_hash=tree_hash(size, reader),
+        hashes=prove_inclusion(index, size, reader),
+    )
+
+
+def consistency_proof(*, first: int, second: int) -> ConsistencyProof:
+    """RFC 6962 §2.1.2 consistency proof between two tree sizes."""
+    current = tree_size()
+    if second < 1 or second > current:
+        raise LedgerQueryError(f"second must be between 1 and {current}")
+    if first < 1 or first > second:
+        raise LedgerQueryError("first must be between 1 and second")
+    reader = DatabaseHashReader()
+    return ConsistencyProof(
+        first=first,
+        second=second,
+        first_root=tree_hash(first, reader),
+        second_root=tree_hash(second, reader),
+        hashes=prove_consistency(first, second, reader),
+    )
+
+
+def checkpoint_latest() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-id").prefetch_related("cosignatures").first()
+
+
+def checkpoint_cosigned_note(checkpoint: Checkpoint) -> str:
+    """The checkpoint's signed note with the witnesses' cosignature lines appended."""
+    lines = "".join(c.line for c in checkpoint.cosignatures.all())
+    return checkpoint.note + lines
+
+
+def key_list() -> list[str]:
+    """Every verifier key, log keys (old ones too) first, then witness cosigner keys."""
+    from ledger.models import Witness
+
+    keys = list(LedgerKey.objects.order_by("kind", "created_at").values_list("kind", "vkey"))
+    vkeys = [v for kind, v in keys if kind == KeyKind.LOG]
+    vkeys += [v for kind, v in keys if kind == KeyKind.WITNESS]
+    for vkey in Witness.objects.filter(is_active=True).values_list("vkey", flat=True):
+        if vkey not in vkeys:
+            vkeys.append(vkey)
+    return vkeys
+
+
+def log_verifier_keys() -> dict[str, VerifierKey]:
+    keys = [
+        parse_vkey(v)
+        for v in LedgerKey.objects.filter(kind=KeyKind.LOG).values_list("vkey", flat=True)
+    ]
+    return {k.key_id: k for k in keys}
+
+
+def export_bundle(*, start: int = 0, end: int | None = None) -> dict[str, object]:
+    """A ``ledger-bundle/v1`` of entries [start, end) with the latest checkpoint covering them."""
+    checkpoint = checkpoint_latest()
+    if checkpoint is None:
+        raise LedgerQueryError("no checkpoint has been published yet")
+    size = checkpoint.tree_size
+    end = size if end is None else end
+    if not 0 <= start < end <= size:
+        raise LedgerQueryError(f"the range must lie within the checkpoint's {size} entries")
+    rows = list(entry_list(start=start, end=end))
+    prev = ZERO_HASH_HEX
+    if start > 0:
+        before = Entry.objects.values_list("leaf_hash", flat=True).get(index=start - 1)
+        prev = bytes(before).hex()
+    witnesses = checkpoint.cosignatures.count()
+    return build_bundle(
+        origin=str(settings.LEDGER_ORIGIN),
+        keys=key_list(),
+        witnesses_required=witnesses,
+        start=start,
+        prev=prev,
+        entries=[
+            BundleEntry(
+                index=r.index, data=bytes(r.data), key=r.key_id, signature=bytes(r.signature)
+            )
+            for r in rows
+        ],
+        checkpoint=checkpoint_cosigned_note(checkpoint),
+        proof=bundle_proof(start, end, size, DatabaseHashReader()),
+    )
+
+
+@dataclass(frozen=True)
+class DatabaseFinding:
+    index: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = "log" if self.index is None else f"entry {self.index}"
+        return f"{where}: {self.problem}"
+
+
+def _iter_entries(chunk: int = 5000) -> Iterator[Entry]:
+    start = 0
+    while True:
+        rows = list(Entry.objects.filter(index__gte=start).order_by("index")[:chunk])
+        if not rows:
+            return
+        yield from rows
+        start = rows[-1].index + 1
+
+
+def ledger_verify_database() -> DatabaseFinding | None:
+    """Check the live log: indexes, bytes, leaf hashes, chain, signatures, stored nodes, roots.
+
+    Returns the first problem found (naming the index), or None when everything holds.
+    """
+    keys = log_verifier_keys()
+    expected_index = 0
+    prev = ZERO_HASH_HEX
+    overlay: dict[int, bytes] = {}
+    reader = DatabaseHashReader(overlay)
+    stored = dict(TreeHash.objects.values_list("index", "hash"))
+    for row in _iter_entries():
+        data = bytes(row.data)
+        if row.index != expected_index:
+            return DatabaseFinding(expected_index, f"missing: the next stored index is {row.index}")
+        try:
+            entry = CoreEntry.from_bytes(data)
+        except ValueError as exc:
+            return DatabaseFinding(row.index, f"entry bytes do not parse: {exc}")
+        leaf = leaf_hash(data)
+        if bytes(row.leaf_hash) != leaf:
+            return DatabaseFinding(row.index, "stored leaf hash does not match the entry bytes")
+        if entry.prev != prev:
+            return DatabaseFinding(
+                row.index, f"prev hash does not match leaf hash of entry {row.index - 1}"
+            )
+        key = keys.get(row.key_id)
+        if key is None:
+            return DatabaseFinding(row.index, f"signed by unknown key {row.key_id!r}")
+        if not verify_entry_signature(data, bytes(row.signature), key):
+            return DatabaseFinding(row.index, "log signature does not verify")
+        first = stored_hash_index(0, row.index)
+        for offset, value in enumerate(stored_hashes_for_leaf_hash(row.index, leaf, reader)):
+            overlay[first + offset] = value
+            got = stored.get(first + offset)
+            if got is None or bytes(got) != value:
+                return DatabaseFinding(row.index, f"stored tree node {first + offset} is wrong")
+        prev = leaf.hex()
+        expected_index += 1
+    if len(stored) != stored_hash_count(expected_index):
+        return DatabaseFinding(None, "the tree holds nodes for entries that are not stored")
+    return _verify_checkpoints(expected_index, reader)
+
+
+def _verify_checkpoints(size: int, reader: DatabaseHashReader) -> DatabaseFinding | None:
+    keys = list(log_verifier_keys().values())
+    previous = 0
+    for cp in Checkpoint.objects.order_by("id"):
+        if cp.tree_size < previous:
+            return DatabaseFinding(
+                None, f"checkpoint {cp.pk} rolls the log back from {previous} to {cp.tree_size}"
+            )
+        previous = cp.tree_size
+        if cp.tree_size > size:
+            return DatabaseFinding(None, f"checkpoint {cp.pk} covers entries that are missing")
+        try:
+            opened = open_checkpoint(cp.note, keys)
+        except ValueError as exc:
+            return DatabaseFinding(None, f"checkpoint {cp.pk} does not verify: {exc}")
+        if opened.checkpoint.root_hash != tree_hash(cp.tree_size, reader):
+            return DatabaseFinding(
+                None, f"checkpoint {cp.pk}: root hash does not match entries 0..{cp.tree_size - 1}"
+            )
+    witness_keys = {
+        k.name: k
+        for k in (
+            parse_vkey(v)
+            for v in LedgerKey.objects.filter(kind=KeyKind.WITNESS).values_list("vkey", flat=True)
+        )
+    }
+    for cosig in Cosignature.objects.select_related("checkpoint").order_by("id"):
+        text, _sigs = parse_note(cosig.checkpoint.note)
+        witness = witness_keys.get(cosig.witness_name)
+        try:
+            if witness is None:
+                raise ValueError(f"unknown witness {cosig.witness_name!r}")
+            verify_cosignature(text, cosig.line, witness)
+        except ValueError as exc:
+            return DatabaseFinding(
+                None, f"cosignature on checkpoint {cosig.checkpoint_id} does not verify: {exc}"
+            )
+    return None

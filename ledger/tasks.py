@@ -1,0 +1,22 @@
+from celery import shared_task
+from django.conf import settings
+
+from ledger.services import checkpoint_publish, ledger_sequence_all
+
+
+@shared_task(acks_late=True, max_retries=None, autoretry_for=(Exception,), retry_backoff=True)
+def ledger_sequence_task() -> int:
+    """Sequence whatever is pending. Idempotent: concurrent runs queue on the sequencer lock.
+
+    Dispatched after each recording transaction commits, and by beat as the sweeper that
+    picks up events left pending while Redis or the worker was down.
+    """
+    return ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
+
+
+@shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
+def ledger_checkpoint_task() -> int | None:
+    """Beat: publish a checkpoint and gather witness cosignatures."""
+    ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
+    checkpoint = checkpoint_publish(timeout=settings.LEDGER_WITNESS_TIMEOUT)
+    return None if checkpoint is None else checkpoint.tree_size

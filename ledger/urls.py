@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ledger import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("checkpoint", views.checkpoint, name="checkpoint"),
+    path("keys", views.keys, name="keys"),
+]
