@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal.departments",
     "portal.accounts",
     "portal.backoffice",
+    "portal.exchange",
     "ledger",
 ]
 
@@ -213,11 +214,18 @@ LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.departments.api.authentication.SignedRequestAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.departments.api.throttling.DepartmentSystemThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="600/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="600/min"),
+        "department_system": env.str("API_SYSTEM_RATE", default="6000/min"),
+    },
     "EXCEPTION_HANDLER": "portal.core.problems.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -5,10 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("", include("portal.exchange.urls")),
     path("backoffice/", include("portal.backoffice.urls")),
     path("admin/", admin.site.urls),
     path("ledger/", include("ledger.urls")),
     path("api/v1/ledger/", include("ledger.api.urls")),
+    path("api/v1/exchange/", include("portal.exchange.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
     path(

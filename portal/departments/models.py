@@ -58,3 +58,18 @@ class DepartmentSystem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} [{self.key_id}]"
+
+
+class UsedSignature(models.Model):
+    """A department system's request signature already accepted: refuses replays."""
+
+    signature_hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used request signature")
+        verbose_name_plural = _("used request signatures")
+
+    def __str__(self) -> str:
+        return self.signature_hash

@@ -4,6 +4,7 @@ from django.db import transaction
 from ledger.demo import seed_ledger
 from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import Firm
+from portal.exchange.demo import seed_exchange
 
 
 class Command(BaseCommand):
@@ -12,8 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
             sign_ins = seed_accounts()
+            datasets = seed_exchange()
         entries = seed_ledger(list(Firm.objects.values_list("uscc", flat=True)))
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Exchange: {datasets} datasets with records and sharing grants")
         self.stdout.write(f"Ledger: {entries} entries; checkpoint at /ledger/checkpoint")
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         width = max(len(s.username) for s in sign_ins)

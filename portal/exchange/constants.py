@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SharingClass(models.TextChoices):
+    """Government information resource classification (政务信息资源共享类型)."""
+
+    UNCONDITIONAL = "unconditional", _("Shared unconditionally")
+    CONDITIONAL = "conditional", _("Shared on conditions")
+    NOT_SHARED = "not_shared", _("Not shared")
+
+
+class SubjectKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    FIRM = "firm", _("Firm")
+
+
+class FieldType(models.TextChoices):
+    STRING = "string", _("Text")
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Amount")
+    DATE = "date", _("Date")
+    BOOLEAN = "boolean", _("Yes or no")
+
+
+class GrantStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ReadReason(models.TextChoices):
+    """Why a read was granted or refused; the code goes into the ledger entry."""
+
+    OWN_DEPARTMENT = "own_department", _("The department's own data")
+    UNCONDITIONAL = "unconditional", _("Shared unconditionally")
+    GRANT = "grant", _("Within a sharing grant")
+    NARROWED = "narrowed", _("Within a sharing grant, narrowed to the granted fields")
+    NOT_SHARED = "not_shared", _("This dataset is not shared")
+    NO_GRANT = "no_grant", _("No sharing grant for this dataset")
+    GRANT_EXPIRED = "grant_expired", _("The sharing grant has expired")
+    GRANT_REVOKED = "grant_revoked", _("The sharing grant was revoked")
+    FIELDS_NOT_GRANTED = "fields_not_granted", _("None of the requested fields is granted")
+    UNKNOWN_SUBJECT = "unknown_subject", _("No record for this subject")
+
+
+GRANTED_REASONS = frozenset(
+    {ReadReason.OWN_DEPARTMENT, ReadReason.UNCONDITIONAL, ReadReason.GRANT, ReadReason.NARROWED}
+)
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")

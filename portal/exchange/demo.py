@@ -1,0 +1,319 @@
+"""Demo data of the exchange: a city's real datasets, records for the demo people and firms,
+sharing grants, and Ed25519 keys for every department system (private halves in VAR_DIR/keys).
+Idempotent."""
+
+import base64
+import datetime as dt
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+
+from portal.accounts.models import Firm, User
+from portal.departments.models import Department, DepartmentSystem
+from portal.exchange.constants import GrantStatus, SharingClass, SubjectKind
+from portal.exchange.models import SharingGrant
+from portal.exchange.services import dataset_upsert, record_put
+
+
+def _f(name: str, type_: str, label: str, required: bool = True) -> dict[str, object]:
+    return {"name": name, "type": type_, "label": label, "required": required}
+
+
+DATASETS = [
+    (
+        "scjg.business_registration",
+        "企业登记信息",
+        "Business registration",
+        "scjg",
+        SubjectKind.FIRM,
+        SharingClass.UNCONDITIONAL,
+        [
+            _f("name", "string", "企业名称"),
+            _f("legal_representative", "string", "法定代表人"),
+            _f("registered_capital", "decimal", "注册资本（万元）"),
+            _f("established_on", "date", "成立日期"),
+            _f("industry_code", "string", "国民经济行业代码"),
+            _f("status", "string", "登记状态"),
+            _f("business_scope", "string", "经营范围", required=False),
+        ],
+    ),
+    (
+        "rsj.social_insurance",
+        "企业社保缴纳和参保人数",
+        "Social insurance contributions and headcount",
+        "rsj",
+        SubjectKind.FIRM,
+        SharingClass.CONDITIONAL,
+        [
+            _f("insured_headcount", "integer", "参保人数"),
+            _f("contribution_months", "integer", "连续缴费月数"),
+            _f("in_arrears", "boolean", "是否欠缴"),
+        ],
+    ),
+    (
+        "rsj.personal_social_insurance",
+        "个人社保参保信息",
+        "Personal social insurance",
+        "rsj",
+        SubjectKind.CITIZEN,
+        SharingClass.CONDITIONAL,
+        [
+            _f("insured", "boolean", "是否参保"),
+            _f("contribution_months", "integer", "累计缴费月数"),
+            _f("employer", "string", "参保单位", required=False),
+        ],
+    ),
+    (
+        "swj.tax_credit",
+        "纳税信用等级",
+        "Tax credit rating",
+        "swj",
+        SubjectKind.FIRM,
+        SharingClass.CONDITIONAL,
+        [_f("rating", "string", "纳税信用等级"), _f("year", "integer", "评价年度")],
+    ),
+    (
+        "swj.tax_paid",
+        "纳税和营业收入",
+        "Tax paid and revenue",
+        "swj",
+        SubjectKind.FIRM,
+        SharingClass.CONDITIONAL,
+        [
+            _f("year", "integer", "年度"),
+            _f("tax_paid", "decimal", "纳税总额（万元）"),
+            _f("revenue", "decimal", "营业收入（万元）"),
+            _f("rd_expense", "decimal", "研发费用（万元）", required=False),
+        ],
+    ),
+    (
+        "gaj.household_registration",
+        "户籍信息",
+        "Household registration",
+        "gaj",
+        SubjectKind.CITIZEN,
+        SharingClass.CONDITIONAL,
+        [
+            _f("address", "string", "户籍地址"),
+            _f("household_head", "string", "户主"),
+            _f("relationship", "string", "与户主关系"),
+        ],
+    ),
+    (
+        "gaj.criminal_record",
+        "违法犯罪记录",
+        "Criminal record",
+        "gaj",
+        SubjectKind.CITIZEN,
+        SharingClass.NOT_SHARED,
+        [_f("has_record", "boolean", "是否有记录")],
+    ),
+    (
+        "kjj.high_tech_certificate",
+        "高新技术企业证书",
+        "High-tech enterprise certificate",
+        "kjj",
+        SubjectKind.FIRM,
+        SharingClass.UNCONDITIONAL,
+        [
+            _f("certificate_number", "string", "证书编号"),
+            _f("issued_on", "date", "发证日期"),
+            _f("valid_until", "date", "有效期至"),
+        ],
+    ),
+]
+
+# Firm index (order of accounts.demo.FIRMS) → records per dataset.
+FIRM_RECORDS: dict[str, list[dict[str, object] | None]] = {
+    "scjg.business_registration": [
+        {
+            "registered_capital": "1000",
+            "established_on": "2019-04-18",
+            "industry_code": "6511",
+            "status": "存续",
+            "business_scope": "人工智能软件开发；信息技术咨询",
+        },
+        {
+            "registered_capital": "8000",
+            "established_on": "2015-09-02",
+            "industry_code": "2720",
+            "status": "存续",
+            "business_scope": "生物药品制造",
+        },
+        {
+            "registered_capital": "3000",
+            "established_on": "2021-11-23",
+            "industry_code": "3099",
+            "status": "存续",
+            "business_scope": "新材料研发、制造",
+        },
+        {
+            "registered_capital": "10",
+            "established_on": "2023-03-08",
+            "industry_code": "7259",
+            "status": "存续",
+            "business_scope": "文化创意设计",
+        },
+    ],
+    "rsj.social_insurance": [
+        {"insured_headcount": 86, "contribution_months": 60, "in_arrears": False},
+        {"insured_headcount": 420, "contribution_months": 120, "in_arrears": False},
+        {"insured_headcount": 35, "contribution_months": 30, "in_arrears": True},
+        {"insured_headcount": 3, "contribution_months": 18, "in_arrears": False},
+    ],
+    "swj.tax_credit": [
+        {"rating": "A", "year": 2025},
+        {"rating": "A", "year": 2025},
+        {"rating": "B", "year": 2025},
+        {"rating": "M", "year": 2025},
+    ],
+    "swj.tax_paid": [
+        {"year": 2025, "tax_paid": "320", "revenue": "5200", "rd_expense": "860"},
+        {"year": 2025, "tax_paid": "2100", "revenue": "38000", "rd_expense": "4200"},
+        {"year": 2025, "tax_paid": "150", "revenue": "2600", "rd_expense": "90"},
+        {"year": 2025, "tax_paid": "2", "revenue": "45"},
+    ],
+    "kjj.high_tech_certificate": [
+        {
+            "certificate_number": "GR202433000123",
+            "issued_on": "2024-12-01",
+            "valid_until": "2027-11-30",
+        },
+        {
+            "certificate_number": "GR202333000456",
+            "issued_on": "2023-11-20",
+            "valid_until": "2026-11-19",
+        },
+        None,
+        None,
+    ],
+}
+
+GRANTS = [
+    # dataset, requesting department, fields (None: all), purpose, legal basis
+    ("swj.tax_credit", "kjj", None, "惠企政策资格审核", "《优化营商环境条例》第三十七条"),
+    ("swj.tax_credit", "jxj", None, "惠企政策资格审核", "《优化营商环境条例》第三十七条"),
+    (
+        "swj.tax_paid",
+        "jxj",
+        ["revenue", "rd_expense", "year"],
+        "研发补助测算",
+        "市政府办公厅〔2025〕12号",
+    ),
+    ("rsj.social_insurance", "jxj", None, "惠企政策资格审核", "《社会保险法》第八十一条"),
+    (
+        "rsj.social_insurance",
+        "kjj",
+        ["insured_headcount"],
+        "高新技术企业认定",
+        "国科发火〔2016〕32号",
+    ),
+    ("gaj.household_registration", "mzj", ["address"], "社会救助审核", "《社会救助暂行办法》"),
+    ("rsj.personal_social_insurance", "wjw", None, "生育登记服务", "《人口与计划生育法》"),
+]
+
+
+def _system_keys() -> None:
+    """Give each demo department system an Ed25519 key; the private key stays in a file."""
+    keys_dir = Path(settings.VAR_DIR) / "keys"
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    for system in DepartmentSystem.objects.all():
+        path = keys_dir / f"system-{system.key_id}.pem"
+        if not path.exists():
+            key = Ed25519PrivateKey.generate()
+            pem = key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(pem)
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(private, Ed25519PrivateKey)
+        public = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        system.public_key = base64.b64encode(public).decode()
+        system.save(update_fields=["public_key"])
+
+
+def seed_exchange() -> int:
+    departments = {d.code: d for d in Department.objects.all()}
+    datasets = {}
+    for code, name, name_en, owner, kind, sharing, fields in DATASETS:
+        datasets[code] = dataset_upsert(
+            code=code,
+            name=name,
+            name_en=name_en,
+            owner=departments[owner],
+            subject_kind=kind,
+            sharing_class=sharing,
+            fields=fields,
+        )
+    firms = list(Firm.objects.order_by("created_at", "pk"))[:4]
+    for code, rows in FIRM_RECORDS.items():
+        for firm, row in zip(firms, rows, strict=False):
+            if row is None:
+                continue
+            data = dict(row)
+            if code == "scjg.business_registration":
+                data.update(
+                    {"name": firm.name, "legal_representative": firm.legal_representative_name}
+                )
+            record_put(
+                dataset=datasets[code],
+                department=datasets[code].owner,
+                subject_identifier=firm.uscc,
+                data=data,
+            )
+    for n, user in enumerate(User.objects.filter(id_number__isnull=False).order_by("pk")):
+        assert user.id_number is not None
+        record_put(
+            dataset=datasets["gaj.household_registration"],
+            department=departments["gaj"],
+            subject_identifier=user.id_number,
+            data={
+                "address": f"杭州市西湖区文三路{100 + n}号",
+                "household_head": user.real_name,
+                "relationship": "本人",
+            },
+        )
+        record_put(
+            dataset=datasets["rsj.personal_social_insurance"],
+            department=departments["rsj"],
+            subject_identifier=user.id_number,
+            data={
+                "insured": True,
+                "contribution_months": 48 + 12 * n,
+                "employer": firms[n % 4].name,
+            },
+        )
+        record_put(
+            dataset=datasets["gaj.criminal_record"],
+            department=departments["gaj"],
+            subject_identifier=user.id_number,
+            data={"has_record": False},
+        )
+    today = dt.date.today()
+    for code, requester, granted, purpose, basis in GRANTS:
+        dataset = datasets[code]
+        chosen = granted or dataset.field_names
+        SharingGrant.objects.update_or_create(
+            dataset=dataset,
+            requester=departments[requester],
+            purpose=purpose,
+            defaults={
+                "requested_fields": dataset.field_names,
+                "granted_fields": sorted(chosen),
+                "legal_basis": basis,
+                "valid_from": today.replace(month=1, day=1),
+                "valid_until": today.replace(year=today.year + 2, month=12, day=31),
+                "status": GrantStatus.APPROVED,
+            },
+        )
+    _system_keys()
+    return len(datasets)

@@ -1,0 +1,77 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from portal.exchange.models import Dataset
+
+
+class ReadForm(forms.Form):
+    """Staff look up another department's data for a stated purpose."""
+
+    dataset = forms.ModelChoiceField(
+        label=_("Dataset"), queryset=Dataset.objects.none(), to_field_name="code"
+    )
+    subject = forms.CharField(
+        label=_("Identity number or unified social credit code"), max_length=18, min_length=18
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    application = forms.CharField(label=_("Application number"), max_length=64, required=False)
+
+    def __init__(
+        self, *args: Any, datasets: QuerySet[Dataset] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["dataset"]
+        if datasets is not None and isinstance(field, forms.ModelChoiceField):
+            field.queryset = datasets
+
+
+class GrantRequestForm(forms.Form):
+    dataset = forms.ModelChoiceField(
+        label=_("Dataset"), queryset=Dataset.objects.none(), to_field_name="code"
+    )
+    fields_wanted = forms.CharField(
+        label=_("Fields"), help_text=_("Field names separated by commas."), max_length=500
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
+    valid_from = forms.DateField(label=_("Valid from"), initial=dt.date.today)
+    valid_until = forms.DateField(label=_("Valid until"))
+
+    def __init__(
+        self, *args: Any, datasets: QuerySet[Dataset] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["dataset"]
+        if datasets is not None and isinstance(field, forms.ModelChoiceField):
+            field.queryset = datasets
+
+    def fields_list(self) -> list[str]:
+        return [f.strip() for f in self.cleaned_data["fields_wanted"].split(",") if f.strip()]
+
+
+class GrantDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Approve")), ("0", _("Refuse"))], coerce=lambda v: v == "1"
+    )
+    fields_granted = forms.CharField(required=False, max_length=500)
+    valid_until = forms.DateField(required=False)
+    note = forms.CharField(required=False, max_length=300)
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Why do you think this access was not justified?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class RecordImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, first row: subject, then the dataset's field names."),
+    )

@@ -1,0 +1,82 @@
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from ledger.access_proofs import InclusionMark, inclusion_marks
+from ledger.services import subject_hash
+from portal.departments.models import Department
+from portal.exchange.constants import GrantStatus, ObjectionStatus, SharingClass
+from portal.exchange.models import Access, Dataset, Objection, SharingGrant
+
+
+def dataset_list() -> QuerySet[Dataset]:
+    return Dataset.objects.select_related("owner").order_by("owner__code", "code")
+
+
+def dataset_get(*, code: str) -> Dataset | None:
+    return Dataset.objects.select_related("owner").filter(code=code).first()
+
+
+def datasets_readable_by(*, department: Department) -> QuerySet[Dataset]:
+    """Datasets a department may try to read: its own, and other departments' shared ones."""
+    return dataset_list().filter(Q(owner=department) | ~Q(sharing_class=SharingClass.NOT_SHARED))
+
+
+def grant_list_for_owner(*, department: Department) -> QuerySet[SharingGrant]:
+    return SharingGrant.objects.filter(dataset__owner=department).select_related(
+        "dataset", "requester", "requested_by", "decided_by"
+    )
+
+
+def grant_list_for_requester(*, department: Department) -> QuerySet[SharingGrant]:
+    return SharingGrant.objects.filter(requester=department).select_related(
+        "dataset", "dataset__owner", "decided_by"
+    )
+
+
+def grant_pending_count(*, department: Department) -> int:
+    return grant_list_for_owner(department=department).filter(status=GrantStatus.REQUESTED).count()
+
+
+def access_list_for_reader(*, department: Department) -> QuerySet[Access]:
+    return Access.objects.filter(reader_department=department).select_related(
+        "dataset", "dataset__owner", "reader_department", "reader_user", "reader_system"
+    )
+
+
+def access_list_for_subject(*, identifier: str) -> QuerySet[Access]:
+    """Accesses to one subject's data (citizen identity number or firm credit code)."""
+    return (
+        Access.objects.filter(subject_hash=subject_hash(identifier))
+        .select_related("dataset", "dataset__owner", "reader_department")
+        .prefetch_related("objections")
+        .order_by("-at")
+    )
+
+
+@dataclass(frozen=True)
+class AccessWithMark:
+    access: Access
+    mark: InclusionMark
+
+
+def with_inclusion_marks(accesses: list[Access]) -> list[AccessWithMark]:
+    """Attach to each access the check of its entry against the latest cosigned checkpoint."""
+    marks = inclusion_marks([a.ledger_event_id for a in accesses])
+    return [AccessWithMark(a, marks[a.ledger_event_id]) for a in accesses]
+
+
+def objection_queue(*, department: Department, auditor: bool) -> QuerySet[Objection]:
+    """Objections to the department's reads; an auditor sees every department's."""
+    qs = Objection.objects.select_related(
+        "access", "access__dataset", "access__reader_department", "raised_by"
+    )
+    if not auditor:
+        qs = qs.filter(access__reader_department=department)
+    return qs.order_by("status", "-created_at")
+
+
+def objection_open_count(*, department: Department) -> int:
+    return Objection.objects.filter(
+        access__reader_department=department, status=ObjectionStatus.OPEN
+    ).count()

@@ -1,0 +1,468 @@
+"""Writes of the data exchange: catalogue, records, sharing grants, reads, objections.
+
+``exchange_read`` is the one function through which any department reads another
+department's records (the chokepoint of DESIGN.md). Nothing else reads
+``DatasetRecord`` across departments.
+"""
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger.constants import Outcome
+from ledger.services import RequestSignatureInput, ledger_event_record, subject_hash
+from portal.accounts.models import User
+from portal.accounts.selectors import staff_has_permission
+from portal.departments.models import Department, DepartmentSystem
+from portal.exchange.constants import (
+    GRANTED_REASONS,
+    FieldType,
+    GrantStatus,
+    ObjectionStatus,
+    ReadReason,
+    SharingClass,
+)
+from portal.exchange.models import Access, Dataset, DatasetRecord, Objection, SharingGrant
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads: a department, through one of its staff or one of its systems."""
+
+    department: Department
+    user: User | None = None
+    system: DepartmentSystem | None = None
+
+    def __post_init__(self) -> None:
+        if (self.user is None) == (self.system is None):
+            raise ValueError("a reader is a staff user or a department system, not both")
+        if self.user is not None and self.user.department_id != self.department.pk:
+            raise PermissionDenied(_("Staff read only on behalf of their own department."))
+        if self.system is not None and self.system.department_id != self.department.pk:
+            raise PermissionDenied(_("A system reads only for its own department."))
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The answer of the exchange: the granted fields of the record, or a refusal."""
+
+    access: Access
+    outcome: Outcome
+    reason: ReadReason
+    fields: list[str]
+    data: dict[str, object] | None = field(default=None)
+
+    @property
+    def granted(self) -> bool:
+        return self.outcome == Outcome.GRANTED
+
+    @property
+    def reason_label(self) -> str:
+        return str(ReadReason(self.reason).label)
+
+    @property
+    def labelled_data(self) -> list[tuple[str, object]]:
+        """(field label, value) in the dataset's field order."""
+        if self.data is None:
+            return []
+        labels = {
+            str(f["name"]): str(f.get("label", f["name"])) for f in self.access.dataset.fields
+        }
+        return [(labels.get(k, k), v) for k, v in self.data.items()]
+
+
+class DatasetNotFound(ValidationError):
+    pass
+
+
+def _decide(
+    *, dataset: Dataset, reader: Reader, wanted: list[str], today: dt.date
+) -> tuple[ReadReason, list[str]]:
+    """The sharing rule, one condition per line (each branch is tested)."""
+    if dataset.owner_id == reader.department.pk:
+        return ReadReason.OWN_DEPARTMENT, wanted
+    if dataset.sharing_class == SharingClass.NOT_SHARED:
+        return ReadReason.NOT_SHARED, []
+    if dataset.sharing_class == SharingClass.UNCONDITIONAL:
+        return ReadReason.UNCONDITIONAL, wanted
+    grants = list(SharingGrant.objects.filter(dataset=dataset, requester=reader.department))
+    approved = [g for g in grants if g.status == GrantStatus.APPROVED]
+    current = [g for g in approved if g.valid_from <= today <= g.valid_until]
+    if not current:
+        if any(g.status == GrantStatus.REVOKED for g in grants) and not approved:
+            return ReadReason.GRANT_REVOKED, []
+        if approved:
+            return ReadReason.GRANT_EXPIRED, []
+        return ReadReason.NO_GRANT, []
+    granted_fields = {f for g in current for f in g.granted_fields}
+    allowed = [f for f in wanted if f in granted_fields]
+    if not allowed:
+        return ReadReason.FIELDS_NOT_GRANTED, []
+    if len(allowed) < len(wanted):
+        return ReadReason.NARROWED, allowed
+    return ReadReason.GRANT, allowed
+
+
+@transaction.atomic
+def exchange_read(
+    *,
+    reader: Reader,
+    dataset_code: str,
+    subject_identifier: str,
+    fields: list[str] | None,
+    purpose: str,
+    application_number: str = "",
+    request_signature: RequestSignatureInput | None = None,
+) -> ReadResult:
+    """Read a subject's record of a dataset: check class and grant, log, return granted fields.
+
+    Every call that names a known dataset, a purpose and valid fields writes exactly one
+    access and one ledger event in the caller's transaction, refusals included. A refusal
+    is returned, not raised, so that the caller's transaction keeps its ledger event.
+    """
+    dataset = Dataset.objects.select_related("owner").filter(code=dataset_code).first()
+    if dataset is None:
+        raise DatasetNotFound({"dataset": _("There is no dataset with this code.")})
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationError({"purpose": _("State why the data is needed.")})
+    wanted = sorted(set(fields)) if fields else dataset.field_names
+    unknown = [f for f in wanted if f not in dataset.field_names]
+    if unknown:
+        raise ValidationError(
+            {"fields": _("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}}
+        )
+    subject_identifier = subject_identifier.strip().upper()
+    if not subject_identifier:
+        raise ValidationError({"subject": _("Name the citizen or firm whose data is read.")})
+
+    now = timezone.now()
+    reason, allowed = _decide(
+        dataset=dataset, reader=reader, wanted=wanted, today=timezone.localdate(now)
+    )
+    data: dict[str, object] | None = None
+    if reason in GRANTED_REASONS:
+        record = DatasetRecord.objects.filter(
+            dataset=dataset, subject_identifier=subject_identifier
+        ).first()
+        if record is None:
+            reason, allowed = ReadReason.UNKNOWN_SUBJECT, []
+        else:
+            data = {f: record.data.get(f) for f in allowed}
+    outcome = Outcome.GRANTED if reason in GRANTED_REASONS else Outcome.REFUSED
+    logged_fields = allowed if outcome == Outcome.GRANTED else wanted
+    event = ledger_event_record(
+        department=reader.department.code,
+        user_id=None if reader.user is None else str(reader.user.pk),
+        system_id=None if reader.system is None else reader.system.key_id,
+        dataset=dataset.code,
+        fields=logged_fields,
+        purpose=purpose,
+        application=application_number or None,
+        outcome=outcome,
+        reason=reason,
+        subject_identifier=subject_identifier,
+        request_signature=request_signature,
+        at=now,
+    )
+    access = Access.objects.create(
+        at=now,
+        dataset=dataset,
+        reader_department=reader.department,
+        reader_user=reader.user,
+        reader_system=reader.system,
+        subject_hash=event.payload["subject"],
+        fields=logged_fields,
+        purpose=purpose,
+        application_number=application_number,
+        outcome=outcome,
+        reason=reason,
+        ledger_event_id=event.id,
+    )
+    return ReadResult(access=access, outcome=outcome, reason=reason, fields=allowed, data=data)
+
+
+# --- Catalogue and records ---------------------------------------------------------------
+
+
+@transaction.atomic
+def dataset_upsert(
+    *,
+    code: str,
+    name: str,
+    owner: Department,
+    subject_kind: str,
+    sharing_class: str,
+    fields: list[dict[str, object]],
+    name_en: str = "",
+    description: str = "",
+) -> Dataset:
+    names = [str(f.get("name", "")) for f in fields]
+    if not names or any(not n for n in names) or len(set(names)) != len(names):
+        raise ValidationError({"fields": _("Each field needs a unique name.")})
+    for f in fields:
+        if f.get("type") not in FieldType.values:
+            raise ValidationError({"fields": _("Unknown field type %(t)s.") % {"t": f.get("type")}})
+    dataset, _created = Dataset.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "name_en": name_en,
+            "owner": owner,
+            "subject_kind": subject_kind,
+            "sharing_class": sharing_class,
+            "fields": fields,
+            "description": description,
+        },
+    )
+    return dataset
+
+
+def _coerce(value: object, kind: str) -> object:
+    """Validate one value against its declared type; return its JSON form."""
+    if kind == FieldType.STRING:
+        if not isinstance(value, str):
+            raise ValueError(_("text expected"))
+        return value
+    if kind == FieldType.INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(_("a whole number expected"))
+        return int(value)
+    if kind == FieldType.DECIMAL:
+        try:
+            return str(decimal.Decimal(str(value)))
+        except decimal.InvalidOperation:
+            raise ValueError(_("an amount expected")) from None
+    if kind == FieldType.DATE:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    if kind == FieldType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in {"true", "1", "yes", "是"}:
+            return True
+        if str(value).lower() in {"false", "0", "no", "否"}:
+            return False
+        raise ValueError(_("yes or no expected"))
+    raise ValueError(_("unknown type"))
+
+
+def record_validate(*, dataset: Dataset, data: dict[str, object]) -> dict[str, object]:
+    """Check a record against the dataset's field list; errors name each field."""
+    errors: dict[str, str] = {}
+    clean: dict[str, object] = {}
+    declared = {str(f["name"]): f for f in dataset.fields}
+    for name in data:
+        if name not in declared:
+            errors[name] = _("This field is not in the dataset.")
+    for name, spec in declared.items():
+        value = data.get(name)
+        if value is None or value == "":
+            if spec.get("required"):
+                errors[name] = _("This field is required.")
+            continue
+        try:
+            clean[name] = _coerce(value, str(spec["type"]))
+        except (ValueError, TypeError) as exc:
+            errors[name] = str(exc) or _("Invalid value.")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_owner(*, dataset: Dataset, department: Department) -> None:
+    if dataset.owner_id != department.pk:
+        raise PermissionDenied(_("Only the owning department maintains this dataset."))
+
+
+@transaction.atomic
+def record_put(
+    *, dataset: Dataset, department: Department, subject_identifier: str, data: dict[str, object]
+) -> DatasetRecord:
+    """Create or replace the owner's record about one subject."""
+    _check_owner(dataset=dataset, department=department)
+    subject = subject_identifier.strip().upper()
+    if not subject:
+        raise ValidationError({"subject": _("The subject identifier is required.")})
+    clean = record_validate(dataset=dataset, data=data)
+    record, _created = DatasetRecord.objects.update_or_create(
+        dataset=dataset, subject_identifier=subject, defaults={"data": clean}
+    )
+    return record
+
+
+@dataclass
+class BulkResult:
+    saved: int = 0
+    # row number (1-based) → field → messages
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+
+@transaction.atomic
+def records_put_bulk(
+    *, dataset: Dataset, department: Department, rows: list[dict[str, object]]
+) -> BulkResult:
+    """Validate every row; save all of them, or none if any row is wrong (errors per row)."""
+    _check_owner(dataset=dataset, department=department)
+    result = BulkResult()
+    clean_rows: list[tuple[str, dict[str, object]]] = []
+    for number, row in enumerate(rows, start=1):
+        subject = str(row.get("subject", "")).strip().upper()
+        raw = row.get("data")
+        if not subject or not isinstance(raw, dict):
+            result.errors[number] = {"subject": [_("Each row needs a subject and its data.")]}
+            continue
+        try:
+            clean_rows.append((subject, record_validate(dataset=dataset, data=raw)))
+        except ValidationError as exc:
+            result.errors[number] = exc.message_dict
+    if result.errors:
+        return result
+    for subject, clean in clean_rows:
+        DatasetRecord.objects.update_or_create(
+            dataset=dataset, subject_identifier=subject, defaults={"data": clean}
+        )
+    result.saved = len(clean_rows)
+    return result
+
+
+# --- Sharing grants ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_request(
+    *,
+    dataset: Dataset,
+    requester: Department,
+    fields: list[str],
+    purpose: str,
+    legal_basis: str,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    requested_by: User | None = None,
+) -> SharingGrant:
+    """Department B asks department A for fields of a conditional dataset."""
+    if requested_by is not None and requested_by.department_id != requester.pk:
+        raise PermissionDenied(_("You can only ask on behalf of your own department."))
+    errors: dict[str, str] = {}
+    if dataset.sharing_class != SharingClass.CONDITIONAL:
+        errors["dataset"] = (
+            _("This dataset is shared without conditions; no grant is needed.")
+            if dataset.sharing_class == SharingClass.UNCONDITIONAL
+            else _("This dataset is not shared with other departments.")
+        )
+    if dataset.owner_id == requester.pk:
+        errors["dataset"] = _("Your department owns this dataset.")
+    unknown = [f for f in fields if f not in dataset.field_names]
+    if not fields or unknown:
+        errors["fields"] = _("Choose fields of the dataset.")
+    if not purpose.strip():
+        errors["purpose"] = _("State the purpose.")
+    if not legal_basis.strip():
+        errors["legal_basis"] = _("State the legal basis.")
+    if valid_until < valid_from:
+        errors["valid_until"] = _("The end date must not be before the start date.")
+    if errors:
+        raise ValidationError(errors)
+    return SharingGrant.objects.create(
+        dataset=dataset,
+        requester=requester,
+        requested_fields=sorted(set(fields)),
+        purpose=purpose.strip(),
+        legal_basis=legal_basis.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        requested_by=requested_by,
+    )
+
+
+def _check_steward(*, actor: User, grant: SharingGrant) -> None:
+    if not staff_has_permission(
+        user=actor, department=grant.dataset.owner, codename="manage_sharing"
+    ):
+        raise PermissionDenied(_("Only a data steward of the owning department decides grants."))
+
+
+@transaction.atomic
+def grant_decide(
+    *,
+    actor: User,
+    grant: SharingGrant,
+    approve: bool,
+    fields: list[str] | None = None,
+    valid_until: dt.date | None = None,
+    note: str = "",
+) -> SharingGrant:
+    """The owner's data steward approves (possibly narrowed to fewer fields) or refuses."""
+    _check_steward(actor=actor, grant=grant)
+    if grant.status != GrantStatus.REQUESTED:
+        raise ValidationError(_("This request has already been decided."))
+    if approve:
+        chosen = sorted(set(fields)) if fields is not None else list(grant.requested_fields)
+        if not chosen or any(f not in grant.requested_fields for f in chosen):
+            raise ValidationError({"fields": _("Grant some of the requested fields, no others.")})
+        grant.granted_fields = chosen
+        if valid_until is not None:
+            if valid_until > grant.valid_until or valid_until < grant.valid_from:
+                raise ValidationError({"valid_until": _("Shorten the period, do not extend it.")})
+            grant.valid_until = valid_until
+        grant.status = GrantStatus.APPROVED
+    else:
+        if not note.strip():
+            raise ValidationError({"note": _("Give the reason for the refusal.")})
+        grant.status = GrantStatus.REFUSED
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.decision_note = note.strip()
+    grant.save()
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor: User, grant: SharingGrant, note: str) -> SharingGrant:
+    _check_steward(actor=actor, grant=grant)
+    if grant.status != GrantStatus.APPROVED:
+        raise ValidationError(_("Only an approved grant can be revoked."))
+    grant.status = GrantStatus.REVOKED
+    grant.revoked_at = timezone.now()
+    grant.decision_note = note.strip() or grant.decision_note
+    grant.save()
+    return grant
+
+
+# --- Objections --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_raise(*, access: Access, user: User, text: str, firm_id: int | None) -> Objection:
+    """A person (or a firm's representative) objects to an access of their data."""
+    if not text.strip():
+        raise ValidationError({"text": _("Say why you think this access was not justified.")})
+    return Objection.objects.create(access=access, raised_by=user, firm_id=firm_id, text=text)
+
+
+@transaction.atomic
+def objection_respond(*, actor: User, objection: Objection, response: str) -> Objection:
+    """The reading department or an auditor answers an objection."""
+    department = objection.access.reader_department
+    may = staff_has_permission(
+        user=actor, department=department, codename="administer_department"
+    ) or (actor.is_department_staff and actor.has_perm("departments.audit_access"))
+    if not may:
+        raise PermissionDenied(_("Only the reading department or an auditor can answer."))
+    if not response.strip():
+        raise ValidationError({"response": _("Write the answer.")})
+    objection.response = response.strip()
+    objection.responded_by = actor
+    objection.responded_at = timezone.now()
+    objection.status = ObjectionStatus.ANSWERED
+    objection.save()
+    return objection
+
+
+def subject_hash_for(identifier: str) -> str:
+    return subject_hash(identifier.strip().upper())
