@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.backoffice",
     "portal.exchange",
+    "portal.services",
     "ledger",
+    "policies",
 ]
 
 MIDDLEWARE = [

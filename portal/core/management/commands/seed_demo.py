@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ledger.demo import seed_ledger
+from policies.demo import seed as seed_policies
 from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import Firm
 from portal.exchange.demo import seed_exchange
+from portal.services.demo import seed as seed_services
 
 
 class Command(BaseCommand):
@@ -14,9 +16,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             sign_ins = seed_accounts()
             datasets = seed_exchange()
+            services = seed_services()
+            policies = seed_policies()
         entries = seed_ledger(list(Firm.objects.values_list("uscc", flat=True)))
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Exchange: {datasets} datasets with records and sharing grants")
+        self.stdout.write(f"Services: {services}; policies: {policies}")
         self.stdout.write(f"Ledger: {entries} entries; checkpoint at /ledger/checkpoint")
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         width = max(len(s.username) for s in sign_ins)
