@@ -10,7 +10,8 @@ class PortalLocaleMiddleware:
 
     Django's LocaleMiddleware would follow the browser's Accept-Language; a
     government portal in mainland China shows Simplified Chinese first and
-    offers English with one click on every page.
+    offers English with one click on every page. API clients (department
+    systems) choose with Accept-Language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -19,7 +20,12 @@ class PortalLocaleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        if chosen in supported:
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

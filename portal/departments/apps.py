@@ -11,6 +11,7 @@ class DepartmentsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_roles, sender=self)
+        from portal.departments.api import schema  # noqa: F401 - registers the OpenAPI extension
 
 
 def _sync_roles(**kwargs: object) -> None:

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,13 @@ from portal.exchange.constants import GrantStatus, ObjectionStatus, SharingClass
 class Dataset(models.Model):
     """An entry of the data resource catalogue, owned by one department."""
 
-    code = models.SlugField(_("code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9_.-]+$", _("Use lower-case letters, digits, . _ -"))],
+        help_text=_("owner.name, e.g. scjg.business_registration"),
+    )
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("English name"), max_length=160, blank=True)
     owner = models.ForeignKey(

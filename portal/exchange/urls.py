@@ -11,7 +11,7 @@ urlpatterns = [
     path("backoffice/exchange/lookup/", views.lookup, name="lookup"),
     path("backoffice/exchange/datasets/", views.datasets, name="datasets"),
     path(
-        "backoffice/exchange/datasets/<slug:code>/import/",
+        "backoffice/exchange/datasets/<str:code>/import/",
         views.records_import,
         name="records_import",
     ),

@@ -4,9 +4,9 @@ from portal.exchange.api import views
 
 urlpatterns = [
     path("datasets/", views.DatasetListApi.as_view(), name="exchange-datasets"),
-    path("datasets/<slug:code>/records", views.RecordPutApi.as_view(), name="exchange-record"),
+    path("datasets/<str:code>/records", views.RecordPutApi.as_view(), name="exchange-record"),
     path(
-        "datasets/<slug:code>/records/bulk",
+        "datasets/<str:code>/records/bulk",
         views.RecordsBulkApi.as_view(),
         name="exchange-records-bulk",
     ),
