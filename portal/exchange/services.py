@@ -7,8 +7,10 @@ department's records (the chokepoint of DESIGN.md). Nothing else reads
 
 import datetime as dt
 import decimal
+import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -156,6 +158,20 @@ def exchange_read(
             data = {f: record.data.get(f) for f in allowed}
     outcome = Outcome.GRANTED if reason in GRANTED_REASONS else Outcome.REFUSED
     logged_fields = allowed if outcome == Outcome.GRANTED else wanted
+    if settings.BENCHMARK_SKIP_LEDGER:
+        return _read_without_ledger(
+            reader,
+            dataset,
+            subject_identifier,
+            logged_fields,
+            purpose,
+            application_number,
+            outcome,
+            reason,
+            allowed,
+            data,
+            now,
+        )
     event = ledger_event_record(
         department=reader.department.code,
         user_id=None if reader.user is None else str(reader.user.pk),
@@ -183,6 +199,37 @@ def exchange_read(
         outcome=outcome,
         reason=reason,
         ledger_event_id=event.id,
+    )
+    return ReadResult(access=access, outcome=outcome, reason=reason, fields=allowed, data=data)
+
+
+def _read_without_ledger(
+    reader: Reader,
+    dataset: Dataset,
+    subject_identifier: str,
+    fields: list[str],
+    purpose: str,
+    application_number: str,
+    outcome: Outcome,
+    reason: ReadReason,
+    allowed: list[str],
+    data: dict[str, object] | None,
+    now: dt.datetime,
+) -> ReadResult:
+    """Benchmark baseline only: the same read, without its ledger event."""
+    access = Access.objects.create(
+        at=now,
+        dataset=dataset,
+        reader_department=reader.department,
+        reader_user=reader.user,
+        reader_system=reader.system,
+        subject_hash=subject_hash(subject_identifier),
+        fields=fields,
+        purpose=purpose,
+        application_number=application_number,
+        outcome=outcome,
+        reason=reason,
+        ledger_event_id=uuid.uuid4(),
     )
     return ReadResult(access=access, outcome=outcome, reason=reason, fields=allowed, data=data)
 
