@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.core.request_context.RequestIdMiddleware",
+    "portal.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,6 +141,11 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded materials live outside the web root and are served only through views.
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
+# One-stop services: limits of uploaded materials, and when a deadline counts as near.
+SERVICES_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+SERVICES_UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", default=10)
+SERVICES_DUE_SOON_DAYS = env.int("PORTAL_DUE_SOON_DAYS", default=2)
+
 # --- E-mail ---------------------------------------------------------------
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
@@ -175,7 +182,11 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Shared by the web and worker processes of the zero-configuration setup.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     )
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -196,6 +207,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ledger.tasks.ledger_checkpoint_task",
         "schedule": env.int("LEDGER_CHECKPOINT_SECONDS", default=60),
     },
+    "policies-profile-refresh": {
+        "task": "policies.tasks.firm_profiles_refresh_task",
+        "schedule": env.int("POLICIES_PROFILE_REFRESH_SECONDS", default=86400),
+    },
 }
 
 # --- Access ledger -----------------------------------------------------------
@@ -210,8 +225,21 @@ LEDGER_LOG_KEY_NAME = LEDGER_ORIGIN
 # Secret of the keyed hash (HMAC-SHA-256) that replaces subject identifiers in entries.
 LEDGER_SUBJECT_SECRET = env.str("LEDGER_SUBJECT_SECRET", default="")
 LEDGER_SUBJECT_SECRET_FILE = str(VAR_DIR / "keys" / "subject.secret")
+# Benchmarks only (benchmarks/exchange.py): reads skip the ledger event to measure its cost.
+# `manage.py check --deploy` refuses it.
+BENCHMARK_SKIP_LEDGER = env.bool("BENCHMARK_SKIP_LEDGER", default=False)
+# Readiness fails when the oldest pending ledger event is older than this.
+LEDGER_BACKLOG_MAX_SECONDS = env.int("LEDGER_BACKLOG_MAX_SECONDS", default=300)
+# Bearer token for /metrics from other hosts (without it, loopback only).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 LEDGER_BATCH_SIZE = env.int("LEDGER_BATCH_SIZE", default=5000)
 LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
+
+# --- Subsidy policies ---------------------------------------------------------
+# The department system whose reads (through the exchange) build firms' matching profiles.
+POLICIES_PROFILE_READER = env.str("POLICIES_PROFILE_READER", default="jxj-system")
+# Firms matched per batch (and per transaction) by the push job.
+POLICIES_PUSH_BATCH = env.int("POLICIES_PUSH_BATCH", default=5000)
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -257,13 +285,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=60 * 60 * 8)
 X_FRAME_OPTIONS = "DENY"
 
-# --- Logging: never personal data (identity numbers are masked by a filter) --
+# --- Logging: JSON lines with request ids, never personal data ----------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_identity": {"()": "portal.core.logging.MaskIdentityNumbersFilter"}},
+    "filters": {
+        "mask_identity": {"()": "portal.core.logging.MaskIdentityNumbersFilter"},
+        "request_id": {"()": "portal.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "portal.core.logging.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_identity"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "mask_identity"],
+            "formatter": env.str("DJANGO_LOG_FORMAT", default="json"),
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
