@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "portal.accounts.middleware.ActingAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -266,6 +271,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One OpenAPI enum per TextChoices class, named after it (several models have "status").
+    "ENUM_NAME_OVERRIDES": {
+        "GrantStatusEnum": "portal.exchange.constants.GrantStatus",
+        "ObjectionStatusEnum": "portal.exchange.constants.ObjectionStatus",
+        "ApplicationStatusEnum": "portal.services.constants.ApplicationStatus",
+        "EvaluationStatusEnum": "portal.services.constants.EvaluationStatus",
+        "PolicyStatusEnum": "policies.constants.PolicyStatus",
+        "RunStatusEnum": "policies.constants.RunStatus",
+        "AwardStatusEnum": "policies.constants.AwardStatus",
+    },
 }
 
 # --- Security (production values are switched on by DJANGO_HTTPS) ---------
@@ -284,6 +299,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=60 * 60 * 8)
 X_FRAME_OPTIONS = "DENY"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_CLOSE", default=True)
+# Sign-in protection: lockout after repeated failures; two-factor (TOTP) for staff.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=50)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=HTTPS)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="一网通办")
+# Content Security Policy: no inline scripts, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # --- Logging: JSON lines with request ids, never personal data ----------------
 LOGGING = {

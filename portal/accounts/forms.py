@@ -1,6 +1,12 @@
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.lockout import login_failed, login_locked, login_succeeded
 
 
 class SignUpForm(forms.Form):
@@ -55,3 +61,28 @@ class SignUpForm(forms.Form):
 
 class ActAsForm(forms.Form):
     firm_id = forms.IntegerField(required=False)
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form with a lockout after repeated failures."""
+
+    def clean(self) -> dict[str, Any]:
+        username = str(self.data.get("username", ""))
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if login_locked(username=username, address=address):
+            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
+            raise forms.ValidationError(
+                _(
+                    "Too many failed attempts. For your safety, sign-in is paused for "
+                    "%(minutes)d minutes. You can reset your password meanwhile."
+                ),
+                code="locked",
+                params={"minutes": minutes},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failed(username=username, address=address)
+            raise
+        login_succeeded(username=username, address=address)
+        return cleaned

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from portal.accounts import views
+from portal.accounts.forms import PortalAuthenticationForm
 
 app_name = "accounts"
 
@@ -10,7 +11,9 @@ urlpatterns = [
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html", redirect_authenticated_user=True
+            template_name="accounts/sign_in.html",
+            redirect_authenticated_user=True,
+            authentication_form=PortalAuthenticationForm,
         ),
         name="login",
     ),

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from portal.accounts.forms import PortalAuthenticationForm
 from portal.backoffice import views
 
 app_name = "backoffice"
@@ -10,10 +11,13 @@ urlpatterns = [
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
-            template_name="backoffice/sign_in.html", next_page="backoffice:home"
+            template_name="backoffice/sign_in.html",
+            next_page="backoffice:home",
+            authentication_form=PortalAuthenticationForm,
         ),
         name="sign_in",
     ),
+    path("two-factor/", views.two_factor, name="two_factor"),
     path("departments/<slug:code>/staff/", views.department_staff, name="department_staff"),
     path(
         "departments/<slug:code>/staff/<int:user_id>/roles/",
