@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from portal.exchange.models import Access, Dataset, Objection, SharingGrant
+
+
+@admin.register(Dataset)
+class DatasetAdmin(admin.ModelAdmin[Dataset]):
+    list_display = ("code", "name", "owner", "subject_kind", "sharing_class")
+    list_filter = ("sharing_class", "subject_kind", "owner")
+    search_fields = ("code", "name", "name_en")
+    list_select_related = ("owner",)
+
+
+@admin.register(SharingGrant)
+class SharingGrantAdmin(admin.ModelAdmin[SharingGrant]):
+    """Read-only here: grants are requested and decided in the back office by the stewards."""
+
+    list_display = ("dataset", "requester", "status", "valid_from", "valid_until")
+    list_filter = ("status",)
+    list_select_related = ("dataset", "requester")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Access)
+class AccessAdmin(admin.ModelAdmin[Access]):
+    """Accesses are facts: shown, never edited (their ledger entries prove them)."""
+
+    list_display = ("at", "reader_department", "dataset", "outcome", "reason", "purpose")
+    list_filter = ("outcome", "reason", "reader_department")
+    list_select_related = ("reader_department", "dataset")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin[Objection]):
+    list_display = ("created_at", "status", "access")
+    list_filter = ("status",)
+    list_select_related = ("access",)
