@@ -14,9 +14,11 @@ def touches_records(source: str) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id == "DatasetRecord":
             return True
-        if isinstance(node, ast.Attribute) and node.attr in {"DatasetRecord", "records"}:
-            if node.attr == "DatasetRecord" or "dataset" in ast.unparse(node.value).lower():
-                return True
+        if isinstance(node, ast.Attribute) and (
+            node.attr == "DatasetRecord"
+            or (node.attr == "records" and "dataset" in ast.unparse(node.value).lower())
+        ):
+            return True
         if isinstance(node, ast.ImportFrom) and any(a.name == "DatasetRecord" for a in node.names):
             return True
     return False
