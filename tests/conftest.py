@@ -22,13 +22,21 @@ def make_department(code: str | None = None, name: str = "测试局") -> Departm
 
 def make_citizen(username: str | None = None, **extra: str) -> User:
     n = next(_seq)
+    id_number = extra.get("id_number") or _resident_id(n)
     return citizen_sign_up(
         username=username or f"citizen{n}",
         password=PASSWORD,
         real_name=extra.get("real_name", f"公民{n}"),
-        id_number=extra.get("id_number", demo_resident_id(f"330106199001{n % 28 + 1:02d}{n:03d}")),
+        id_number=id_number,
         email=extra.get("email", ""),
     )
+
+
+def _resident_id(n: int) -> str:
+    """A valid, unique resident identity number for the n-th test citizen (336,000 of them)."""
+    month, rest = divmod(n, 28_000)
+    day, sequence = divmod(rest, 1000)
+    return demo_resident_id(f"3301061990{month % 12 + 1:02d}{day + 1:02d}{sequence:03d}")
 
 
 def make_staff(department: Department, *roles: StaffRole, username: str | None = None) -> User:

@@ -1,19 +1,31 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.departments.models import Department
 
 
+def _current(queryset: QuerySet[FirmRepresentative]) -> QuerySet[FirmRepresentative]:
+    """Representations that have not expired (no end date, or ending today or later)."""
+    today = timezone.localdate()
+    return queryset.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
 def representation_list_for_user(*, user: User) -> QuerySet[FirmRepresentative]:
-    """The firms this person may act for, firm loaded in the same query."""
+    """The firms this person may act for now, firm loaded in the same query."""
     return (
-        FirmRepresentative.objects.filter(user=user).select_related("firm").order_by("firm__name")
+        _current(FirmRepresentative.objects.filter(user=user))
+        .select_related("firm")
+        .order_by("firm__name")
     )
 
 
 def representation_get(*, user: User, firm_id: int) -> FirmRepresentative | None:
+    """The person's current representation of a firm; None once it has expired."""
     return (
-        FirmRepresentative.objects.filter(user=user, firm_id=firm_id).select_related("firm").first()
+        _current(FirmRepresentative.objects.filter(user=user, firm_id=firm_id))
+        .select_related("firm")
+        .first()
     )
 
 

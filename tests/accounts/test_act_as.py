@@ -60,3 +60,20 @@ def test_only_a_firm_manager_may_appoint_agents() -> None:
         firm=firm, user=newcomer, role=RepresentativeRole.AGENT, actor=legal
     )
     assert rep.can_apply and not rep.can_manage_agents
+
+
+def test_an_expired_representation_no_longer_works(client: Client) -> None:
+    import datetime as dt
+
+    person = make_citizen()
+    firm = make_firm()
+    firm_representative_set(
+        firm=firm,
+        user=person,
+        role=RepresentativeRole.AGENT,
+        valid_until=dt.date.today() - dt.timedelta(days=1),
+    )
+    client.force_login(person)
+    response = client.post(reverse("accounts:act_as_switch"), {"firm_id": firm.pk})
+    assert response.status_code == 303
+    assert ACTING_AS_SESSION_KEY not in client.session

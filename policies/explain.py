@@ -1,0 +1,175 @@
+"""Condition results in words, for pages and the API (translated; the engine itself is pure)."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from policies.constants import Certificate, FirmSize
+from policies.rules import ConditionResult, Truth
+from portal.departments.models import Department
+from portal.exchange.constants import ReadReason
+from portal.exchange.models import Dataset
+
+FIELD_LABELS = {
+    "industry_code": gettext_lazy("Industry code"),
+    "industry_section": gettext_lazy("Industry section"),
+    "region": gettext_lazy("Region of registration"),
+    "registration_status": gettext_lazy("Registration status"),
+    "age_years": gettext_lazy("Years since registration"),
+    "registered_capital": gettext_lazy("Registered capital"),
+    "headcount": gettext_lazy("Insured employees"),
+    "contribution_months": gettext_lazy("Months of contributions"),
+    "in_arrears": gettext_lazy("Social insurance arrears"),
+    "revenue": gettext_lazy("Revenue last year"),
+    "rd_expense": gettext_lazy("R&D expense last year"),
+    "rd_ratio": gettext_lazy("R&D expense as a share of revenue"),
+    "tax_paid": gettext_lazy("Tax paid last year"),
+    "tax_credit_rating": gettext_lazy("Tax credit rating"),
+    "firm_size": gettext_lazy("Firm size"),
+    "certificates": gettext_lazy("Qualifications"),
+}
+OP_LABELS = {
+    "eq": gettext_lazy("is"),
+    "ne": gettext_lazy("is not"),
+    "in": gettext_lazy("is one of"),
+    "not_in": gettext_lazy("is none of"),
+    "prefix": gettext_lazy("starts with"),
+    "gt": gettext_lazy("is above"),
+    "gte": gettext_lazy("is at least"),
+    "lt": gettext_lazy("is below"),
+    "lte": gettext_lazy("is at most"),
+    "between": gettext_lazy("is between"),
+    "exists": gettext_lazy("is on record"),
+    "contains": gettext_lazy("include"),
+    "contains_any": gettext_lazy("include one of"),
+}
+MONEY = {"registered_capital", "revenue", "rd_expense", "tax_paid"}
+SOURCE_LABELS = {
+    "portal": gettext_lazy("the portal's firm register"),
+    "declared": gettext_lazy("declared by the firm"),
+    "derived": gettext_lazy("computed from the figures above"),
+}
+
+
+def _scalar(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "certificates" and isinstance(value, str) and value in Certificate.values:
+        return str(Certificate(value).label)
+    if name == "firm_size" and isinstance(value, str) and value in FirmSize.values:
+        return str(FirmSize(value).label)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if name in MONEY:
+        return _("%(n)s ×10k yuan") % {"n": value}
+    if name == "rd_ratio":
+        return f"{value}%"
+    return str(value)
+
+
+def value_text(name: str, value: object) -> str:
+    if value is None:
+        return _("none on record")
+    if isinstance(value, list | tuple | set):
+        if not value:
+            return _("none")
+        return "、".join(_scalar(name, v) for v in value)
+    return _scalar(name, value)
+
+
+def condition_text(c: ConditionResult) -> str:
+    field = str(FIELD_LABELS.get(c.field, c.field))
+    op = str(OP_LABELS.get(c.op, c.op))
+    if c.op == "exists":
+        return f"{field} {op}"
+    if c.op == "between" and isinstance(c.expected, list) and len(c.expected) == 2:
+        low, high = (value_text(c.field, v) for v in c.expected)
+        return f"{field} {op} {low} – {high}"
+    return f"{field} {op} {value_text(c.field, c.expected)}"
+
+
+class Names:
+    """Dataset and department names for explanations (loaded once per page)."""
+
+    def __init__(self) -> None:
+        self.datasets = dict(Dataset.objects.values_list("code", "name"))
+        self.departments = dict(Department.objects.values_list("code", "name"))
+
+    def dataset(self, code: str) -> str:
+        return self.datasets.get(code, code)
+
+    def department(self, code: str) -> str:
+        return self.departments.get(code, code)
+
+
+def missing_text(reason: str, names: Names) -> str:
+    """Why a figure is unknown, from ``<dataset>|<reason>|<reader department>``."""
+    dataset, _sep, rest = reason.partition("|")
+    code, _sep, reader = rest.partition("|")
+    args = {"dataset": names.dataset(dataset), "reader": names.department(reader)}
+    if code == "not_declared":
+        return _("No department's data holds this; the firm can declare it.")
+    if code == "narrowed":
+        return _("%(reader)s's sharing grant for %(dataset)s does not include this field.") % args
+    if code == "no_grant":
+        return _("%(reader)s has no sharing grant for %(dataset)s.") % args
+    if code == "unknown_subject":
+        return _("%(dataset)s has no record of this firm.") % args
+    if code in ReadReason.values:
+        return _("%(dataset)s was not read: %(why)s.") % {
+            **args,
+            "why": ReadReason(code).label,
+        }
+    if not rest:
+        return _("No data.")
+    return _("%(dataset)s could not be read.") % args
+
+
+def source_text(source: str, names: Names) -> str:
+    if source in SOURCE_LABELS:
+        return str(SOURCE_LABELS[source])
+    if "+declared" in source:
+        return _("%(dataset)s, and declared by the firm") % {
+            "dataset": names.dataset(source.split("+")[0])
+        }
+    return names.dataset(source)
+
+
+@dataclass(frozen=True)
+class Line:
+    status: str  # met | not_met | unknown
+    text: str
+    check: str
+    actual: str
+    source: str
+    why_unknown: str
+
+
+def lines(
+    conditions: Iterable[ConditionResult], sources: Mapping[str, object], names: Names
+) -> list[Line]:
+    out = []
+    for c in conditions:
+        source = sources.get(c.field)
+        out.append(
+            Line(
+                status=c.truth.value,
+                text=c.label or condition_text(c),
+                check=condition_text(c),
+                actual="" if c.truth is Truth.UNKNOWN else value_text(c.field, c.actual),
+                source=source_text(str(source), names) if isinstance(source, str) else "",
+                why_unknown=missing_text(c.reason, names) if c.truth is Truth.UNKNOWN else "",
+            )
+        )
+    return out
+
+
+def amount_text(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return _("%(n)s ×10k yuan") % {
+        "n": amount.normalize() if amount == amount.to_integral() else amount
+    }

@@ -1,0 +1,638 @@
+"""Pages: search and read policies, "policies for me", the back office, supervision."""
+
+import csv
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from policies import applications, explain, selectors, services
+from policies.constants import AwardStatus, PolicyStatus, RunKind, RunStatus
+from policies.forms import (
+    DeclarationForm,
+    ImportForm,
+    NoteForm,
+    PolicyForm,
+    RatingForm,
+    SearchForm,
+)
+from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRating, PolicyRun
+from policies.rules import Profile
+from portal.accounts.models import FirmRepresentative, User
+from portal.accounts.selectors import staff_has_permission
+from portal.backoffice.access import staff_required
+from portal.departments.models import Department
+
+PAGE_SIZE = 20
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Search published policies (Chinese text works) with filters; no sign-in needed."""
+    form = SearchForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    qs = selectors.policy_search(**filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "policies/search.html",
+        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(filters)},
+    )
+
+
+def _acting(request: HttpRequest) -> FirmRepresentative | None:
+    rep = getattr(request, "acting_for", None)
+    return rep if isinstance(rep, FirmRepresentative) else None
+
+
+@require_GET
+def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = selectors.policy_get_public(policy_id=policy_id)
+    if policy is None:
+        raise Http404
+    rep = _acting(request)
+    names = explain.Names()
+    profile = selectors.firm_profile_get(firm=rep.firm) if rep else None
+    if profile is not None:
+        evaluation = selectors.explain_for(policy, Profile(profile.values, profile.missing))
+        lines = explain.lines(evaluation.conditions, profile.sources, names)
+        outcome = evaluation.truth.value
+    else:
+        evaluation = selectors.explain_for(policy, Profile({}, {}))
+        lines = explain.lines(evaluation.conditions, {}, names)
+        outcome = ""
+    rating = PolicyRating.objects.filter(policy=policy, firm=rep.firm).first() if rep else None
+    rating_form = RatingForm(
+        initial={"clarity": rating.clarity, "handling": rating.handling, "comment": rating.comment}
+        if rating
+        else None
+    )
+    return render(
+        request,
+        "policies/detail.html",
+        {
+            "policy": policy,
+            "history": policy.history.all()[:20],
+            "lines": lines,
+            "outcome": outcome,
+            "profile": profile,
+            "rep": rep,
+            "award": BenefitAward.objects.filter(policy=policy, firm=rep.firm).first()
+            if rep
+            else None,
+            "application": applications.application_for(policy=policy, firm=rep.firm)
+            if rep
+            else None,
+            "can_apply": applications.can_apply_online(policy=policy),
+            "bank_account": applications.bank_account_of(rep.firm) if rep else "",
+            "phone": request.user.phone if isinstance(request.user, User) else "",
+            "rating_form": rating_form,
+            "amount": explain.amount_text(
+                selectors.policy_compiled(policy).benefit.estimate(profile.values)
+                if profile
+                else None
+            ),
+        },
+    )
+
+
+# --- Policies for me (a person acting for a firm) ---------------------------------------
+
+
+def _match_rows(
+    views: list[selectors.MatchView], sources: dict[str, Any], names: explain.Names
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "policy": v.policy,
+            "amount": explain.amount_text(v.amount),
+            "lines": explain.lines(v.evaluation.conditions, sources, names),
+            "missing": [
+                line
+                for line in explain.lines(v.evaluation.conditions, sources, names)
+                if line.status != "met"
+            ],
+        }
+        for v in views
+    ]
+
+
+@login_required
+@require_GET
+def for_me(request: HttpRequest) -> HttpResponse:
+    rep = _acting(request)
+    if rep is None:
+        return render(request, "policies/for_me_choose.html", status=200)
+    profile = selectors.firm_profile_get(firm=rep.firm)
+    context: dict[str, Any] = {"rep": rep, "firm": rep.firm, "profile": profile}
+    if profile is not None:
+        names = explain.Names()
+        found = selectors.firm_matches(profile=profile)
+        total = sum((v.amount or Decimal(0) for v in found.eligible), Decimal(0))
+        context.update(
+            eligible=_match_rows(found.eligible, profile.sources, names),
+            unknown=_match_rows(found.unknown, profile.sources, names),
+            near_misses=_match_rows(found.near_misses, profile.sources, names),
+            total=explain.amount_text(total),
+            figures=[
+                {
+                    "label": explain.FIELD_LABELS[name],
+                    "value": explain.value_text(name, profile.values[name])
+                    if name in profile.values
+                    else "",
+                    "source": explain.source_text(str(profile.sources.get(name, "")), names)
+                    if name in profile.values
+                    else "",
+                    "why": explain.missing_text(str(profile.missing.get(name, "")), names)
+                    if name not in profile.values
+                    else "",
+                }
+                for name in explain.FIELD_LABELS
+                if name in profile.values or name in profile.missing
+            ],
+            notices=selectors.notices_for_firm(firm=rep.firm)[:20],
+            awards=selectors.awards_for_firm(firm=rep.firm),
+        )
+    return render(request, "policies/for_me.html", context)
+
+
+@login_required
+@require_POST
+def for_me_refresh(request: HttpRequest) -> HttpResponse:
+    """Read the firm's figures from the departments again (each read goes to the ledger)."""
+    rep = _acting(request)
+    if rep is None:
+        raise PermissionDenied(_("Act for a firm first."))
+    services.firm_profile_refresh(firm=rep.firm)
+    messages.success(request, _("The firm's data was fetched from the departments."))
+    return redirect("policies:for_me")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare(request: HttpRequest) -> HttpResponse:
+    rep = _acting(request)
+    if rep is None:
+        raise PermissionDenied(_("Act for a firm first."))
+    existing = FirmDeclaration.objects.filter(firm=rep.firm).first()
+    form = DeclarationForm(request.POST or None, initial=existing.data if existing else None)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            services.firm_declaration_save(firm=rep.firm, user=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your declaration was saved and the matches updated."))
+            return redirect("policies:for_me")
+    return render(request, "policies/declare.html", {"form": form, "firm": rep.firm})
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    rep = _acting(request)
+    if rep is None:
+        raise PermissionDenied(_("Act for a firm first."))
+    services.notices_mark_read(firm=rep.firm)
+    return redirect("policies:for_me")
+
+
+@login_required
+@require_POST
+def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
+    rep = _acting(request)
+    award = BenefitAward.objects.filter(pk=award_id).first()
+    if rep is None or award is None or award.firm_id != rep.firm_id:
+        raise Http404
+    try:
+        services.award_decline(
+            award=award, representative=rep, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The benefit was declined."))
+    return redirect("policies:for_me")
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, policy_id: int) -> HttpResponse:
+    rep = _acting(request)
+    policy = selectors.policy_get_public(policy_id=policy_id)
+    if rep is None or policy is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.policy_rate(
+                policy=policy,
+                representative=rep,
+                clarity=form.cleaned_data["clarity"],
+                handling=form.cleaned_data["handling"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+    else:
+        messages.error(request, _("Choose a score for clarity and for handling."))
+    return redirect(policy.get_absolute_url())
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
+    """Apply once: an application prefilled from the profile, materials fetched."""
+    rep = _acting(request)
+    policy = selectors.policy_get_public(policy_id=policy_id)
+    if rep is None or policy is None:
+        raise Http404
+    assert isinstance(request.user, User)
+    try:
+        result = applications.policy_apply(
+            policy=policy,
+            representative=rep,
+            user=request.user,
+            bank_account=request.POST.get("bank_account", "")[:64],
+            answers={
+                "contact_phone": request.POST.get("contact_phone", "")[:20],
+                "declaration": request.POST.get("declaration") == "on",
+            },
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(policy.get_absolute_url())
+    if result.submitted:
+        messages.success(request, _("Your application %(n)s was filed.") % {"n": result.number})
+    else:
+        messages.warning(
+            request,
+            _("Application %(n)s is saved as a draft; still needed: %(p)s")
+            % {"n": result.number, "p": "；".join(result.problems) or _("see the form")},
+        )
+    return redirect(result.url)
+
+
+# --- Back office ----------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> tuple[User, Department]:
+    user = request.user
+    assert isinstance(user, User) and user.department is not None
+    return user, user.department
+
+
+def _own_policy(request: HttpRequest, policy_id: int) -> Policy:
+    _user, department = _staff(request)
+    policy = (
+        Policy.objects.select_related("department")
+        .filter(pk=policy_id, department=department)
+        .first()
+    )
+    if policy is None:
+        raise Http404
+    return policy
+
+
+def _actor(request: HttpRequest) -> services.Actor:
+    user, department = _staff(request)
+    return services.Actor(department=department, user=user)
+
+
+@require_GET
+@staff_required
+def bo_list(request: HttpRequest) -> HttpResponse:
+    user, department = _staff(request)
+    policies = selectors.policy_list_for_department(department=department)
+    return render(
+        request,
+        "policies/bo_list.html",
+        {
+            "department": department,
+            "policies": policies,
+            "can_manage": services.actor_may_manage(user=user, department=department),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def bo_new(request: HttpRequest) -> HttpResponse:
+    _user, department = _staff(request)
+    form = PolicyForm(request.POST or None, initial={"region": department.region})
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = services.policy_create(
+                actor=_actor(request),
+                data={**form.record(), "department": department},
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("policies:bo_detail", policy_id=policy.pk)
+    return render(request, "policies/bo_form.html", {"form": form, "policy": None})
+
+
+@require_GET
+@staff_required
+def bo_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _own_policy(request, policy_id)
+    user, department = _staff(request)
+    return render(
+        request,
+        "policies/bo_detail.html",
+        {
+            "policy": policy,
+            "history": policy.history.select_related("by_user")[:50],
+            "runs": selectors.runs_for_policy(policy=policy)[:10],
+            "can_manage": services.actor_may_manage(user=user, department=department),
+            "withdraw_form": NoteForm(),
+            "run_kinds": RunKind,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def bo_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _own_policy(request, policy_id)
+    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _policy, changed = services.policy_amend(
+                actor=_actor(request),
+                policy=policy,
+                data=form.record(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("The policy was amended."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("policies:bo_detail", policy_id=policy.pk)
+    return render(request, "policies/bo_form.html", {"form": form, "policy": policy})
+
+
+@require_POST
+@staff_required
+def bo_publish(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _own_policy(request, policy_id)
+    try:
+        services.policy_publish(actor=_actor(request), policy=policy)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Published; firms are being matched and notified."))
+    return redirect("policies:bo_detail", policy_id=policy.pk)
+
+
+@require_POST
+@staff_required
+def bo_withdraw(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _own_policy(request, policy_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the withdrawal."))
+        return redirect("policies:bo_detail", policy_id=policy.pk)
+    try:
+        services.policy_withdraw(
+            actor=_actor(request), policy=policy, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The policy was withdrawn."))
+    return redirect("policies:bo_detail", policy_id=policy.pk)
+
+
+@require_POST
+@staff_required
+def bo_run(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _own_policy(request, policy_id)
+    kind = request.POST.get("kind", "")
+    if kind not in RunKind.values:
+        raise Http404
+    try:
+        run = services.policy_run_start(actor=_actor(request), policy=policy, kind=RunKind(kind))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("policies:bo_detail", policy_id=policy.pk)
+    return redirect("policies:bo_run_detail", run_id=run.pk)
+
+
+@require_GET
+@staff_required
+def bo_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    _user, department = _staff(request)
+    run = PolicyRun.objects.select_related("policy").filter(
+        pk=run_id, policy__department=department
+    )
+    found = run.first()
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "policies/bo_run.html",
+        {"run": found, "active": found.status in (RunStatus.QUEUED, RunStatus.RUNNING)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def bo_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        rows: list[object]
+        try:
+            if upload.name.lower().endswith(".csv"):
+                rows = list(services.parse_csv_rows(content))
+            else:
+                rows = services.parse_json_rows(content)
+            report = services.policies_import(
+                actor=_actor(request), rows=rows, publish=form.cleaned_data["publish"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+    return render(request, "policies/bo_import.html", {"form": form, "report": report})
+
+
+# --- Supervision (督查) --------------------------------------------------------------------
+
+
+def _supervised_department(request: HttpRequest) -> Department:
+    """Staff see their own department; auditors may choose any (``?department=code``)."""
+    user, department = _staff(request)
+    code = request.GET.get("department")
+    if code and code != department.code:
+        if not user.has_perm("departments.audit_access"):
+            raise PermissionDenied(_("Only auditors supervise other departments."))
+        found = Department.objects.filter(code=code).first()
+        if found is None:
+            raise Http404
+        return found
+    return department
+
+
+def _figures(policies: QuerySet[Policy]) -> list[selectors.PolicyFigures]:
+    return selectors.supervision_figures(policies=policies)
+
+
+CSV_COLUMNS = [
+    ("document_number", "文号"),
+    ("title", "title"),
+    ("status", "status"),
+    ("eligible", "matched"),
+    ("unknown", "possibly eligible"),
+    ("notified", "notified"),
+    ("applied", "applied"),
+    ("decided", "decided"),
+    ("granted", "granted without applying"),
+    ("declined", "declined"),
+    ("amount_granted", "amount granted (10k yuan)"),
+    ("amount_estimated", "amount matched (10k yuan)"),
+    ("promised_days", "promised days"),
+    ("mean_days_to_decision", "mean days to decision"),
+    ("within_promise", "decided within promise"),
+    ("overdue", "overdue"),
+    ("clarity", "clarity (1-5)"),
+    ("handling", "handling (1-5)"),
+    ("ratings", "ratings"),
+]
+
+
+def _csv_value(f: selectors.PolicyFigures, key: str) -> object:
+    if key in ("document_number", "title", "status", "promised_days"):
+        return getattr(f.policy, key)
+    value = getattr(f, key)
+    if isinstance(value, float):
+        return round(value, 2)
+    return "" if value is None else value
+
+
+@require_GET
+@staff_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    department = _supervised_department(request)
+    user, _own = _staff(request)
+    policies = Policy.objects.filter(department=department).exclude(status=PolicyStatus.DRAFT)
+    figures = _figures(policies)
+    if request.GET.get("format") == "csv":
+        return _csv(figures, f"policies-{department.code}.csv")
+    chart = {
+        "labels": [f.policy.title for f in figures],
+        "series": {
+            "matched": [f.eligible for f in figures],
+            "notified": [f.notified for f in figures],
+            "applied": [f.applied for f in figures],
+            "granted": [f.granted + f.approved for f in figures],
+            "overdue": [f.overdue for f in figures],
+        },
+    }
+    return render(
+        request,
+        "policies/supervision.html",
+        {
+            "department": department,
+            "figures": figures,
+            "totals": selectors.department_totals(figures=figures),
+            "chart": chart,
+            "departments": Department.objects.order_by("code")
+            if user.has_perm("departments.audit_access")
+            else None,
+        },
+    )
+
+
+@require_GET
+@staff_required
+def supervision_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
+    user, department = _staff(request)
+    policy = Policy.objects.select_related("department").filter(pk=policy_id).first()
+    if policy is None:
+        raise Http404
+    if policy.department_id != department.pk and not user.has_perm("departments.audit_access"):
+        raise PermissionDenied(_("Only auditors supervise other departments."))
+    figures = _figures(Policy.objects.filter(pk=policy.pk))[0]
+    if request.GET.get("format") == "csv":
+        return _csv([figures], f"policy-{policy.pk}.csv")
+    return render(
+        request,
+        "policies/supervision_policy.html",
+        {
+            "policy": policy,
+            "f": figures,
+            "ratings": PolicyRating.objects.filter(policy=policy).order_by("-created_at")[:50],
+            "awards": BenefitAward.objects.filter(policy=policy, status=AwardStatus.GRANTED)
+            .select_related("firm")
+            .order_by("-decided_at")[:50],
+            "runs": selectors.runs_for_policy(policy=policy)[:10],
+            "chart": {
+                "labels": [
+                    _("matched"),
+                    _("notified"),
+                    _("applied"),
+                    _("decided"),
+                    _("granted"),
+                    _("overdue"),
+                ],
+                "series": {
+                    "count": [
+                        figures.eligible,
+                        figures.notified,
+                        figures.applied,
+                        figures.decided,
+                        figures.granted + figures.approved,
+                        figures.overdue,
+                    ]
+                },
+            },
+            "can_manage": staff_has_permission(
+                user=user, department=policy.department, codename="administer_department"
+            ),
+        },
+    )
+
+
+def _csv(figures: list[selectors.PolicyFigures], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    writer.writerow([label for _key, label in CSV_COLUMNS])
+    for f in figures:
+        writer.writerow([_csv_value(f, key) for key, _label in CSV_COLUMNS])
+    return response

@@ -1,0 +1,227 @@
+"""Back-office pages: the work queue, the application with its materials and exchange data."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.accounts.models import User
+from portal.backoffice.access import staff_required
+from portal.exchange.models import Dataset
+from portal.exchange.services import ReadResult
+from portal.services import selectors, services
+from portal.services.forms import LookupForm, QueueFilterForm, ReplyForm, StaffActionForm
+from portal.services.models import Application, Evaluation
+from portal.services.views import (
+    _file_response,
+    _material_rows,
+    _progress,
+    _summary,
+    decision_response,
+)
+
+PAGE_SIZE = 25
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.department is None:
+        raise Http404
+    return user
+
+
+def _application(request: HttpRequest, number: str) -> Application:
+    application = selectors.application_get_for_staff(user=_staff(request), number=number)
+    if application is None:
+        raise Http404
+    return application
+
+
+@require_GET
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The department's applications for the staff member's roles, earliest due first."""
+    user = _staff(request)
+    department = user.department
+    assert department is not None
+    if not selectors.staff_may_handle(user=user, department=department):
+        raise PermissionDenied(_("Your roles do not include handling applications."))
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    status = filters.get("status", "")
+    if status == "all":
+        statuses: list[str] | None = None
+    elif status:
+        statuses = [status]
+    else:
+        statuses = selectors.statuses_for_roles(user=user, department=department) or None
+    qs = selectors.application_queue(
+        department=department,
+        statuses=statuses,
+        service_code=filters.get("service", ""),
+        due=filters.get("due", ""),
+        number=filters.get("number", ""),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"application": a, "due": selectors.due_info(a)} for a in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "services/backoffice/queue.html",
+        {
+            "department": department,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "page_query": query.urlencode(),
+        },
+    )
+
+
+def _render_application(
+    request: HttpRequest,
+    application: Application,
+    *,
+    action_form: StaffActionForm | None = None,
+    read: ReadResult | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _staff(request)
+    codes = list(application.service.reference_datasets) + [
+        str(m.get("exchange_dataset")) for m in application.service.materials
+    ]
+    datasets = list(Dataset.objects.select_related("owner").filter(code__in=codes).order_by("code"))
+    if application.firm_id is None:
+        datasets = [d for d in datasets if d.subject_kind == "citizen"]
+    else:
+        datasets = [d for d in datasets if d.subject_kind == "firm"]
+    return render(
+        request,
+        "services/backoffice/application.html",
+        {
+            "application": application,
+            "summary": _summary(application),
+            "rows": _material_rows(application),
+            "events": selectors.event_list(application=application),
+            "progress": _progress(application),
+            "due": selectors.due_info(application),
+            "actions": selectors.actions_available(application=application, user=user),
+            "action_form": action_form or StaffActionForm(),
+            "datasets": datasets,
+            "read": read,
+            "decision": getattr(application, "decision_document", None),
+            "evaluation": getattr(application, "evaluation", None),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@staff_required
+def application(request: HttpRequest, number: str) -> HttpResponse:
+    return _render_application(request, _application(request, number))
+
+
+@require_POST
+@staff_required
+def act(request: HttpRequest, number: str) -> HttpResponse:
+    """Accept, refuse, review, ask for a supplement, approve or reject, with the reason."""
+    application = _application(request, number)
+    form = StaffActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_transition(
+                application=application,
+                action=form.cleaned_data["action"],
+                user=_staff(request),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Application %(number)s updated.") % {"number": number})
+            return redirect("services:staff_application", number=number)
+    application.refresh_from_db()
+    return _render_application(request, application, action_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def lookup(request: HttpRequest, number: str) -> HttpResponse:
+    """Read another department's data about the applicant, for this application (logged)."""
+    application = _application(request, number)
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return redirect("services:staff_application", number=number)
+    try:
+        result = services.application_reference_read(
+            application=application, user=_staff(request), dataset_code=form.cleaned_data["dataset"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("services:staff_application", number=number)
+    return _render_application(request, application, read=result)
+
+
+@require_GET
+@staff_required
+def material_file(request: HttpRequest, number: str, material_id: int) -> HttpResponse:
+    application = _application(request, number)
+    material = application.materials.filter(pk=material_id).first()
+    if material is None:
+        raise Http404
+    return _file_response(material)
+
+
+@require_GET
+@staff_required
+def decision_file(request: HttpRequest, number: str) -> HttpResponse:
+    return decision_response(_application(request, number))
+
+
+@require_GET
+@staff_required
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """Poor ratings (差评) awaiting the department's reply, then those replied to."""
+    user = _staff(request)
+    assert user.department is not None
+    if not selectors.staff_may_handle(user=user, department=user.department):
+        raise PermissionDenied(_("Your roles do not include handling applications."))
+    page = Paginator(selectors.evaluation_queue(department=user.department), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "services/backoffice/evaluations.html",
+        {"page": page, "form": ReplyForm(), "department": user.department},
+    )
+
+
+@require_POST
+@staff_required
+def evaluation_reply(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    user = _staff(request)
+    evaluation = Evaluation.objects.filter(pk=evaluation_id, department=user.department).first()
+    if evaluation is None:
+        raise Http404
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_reply(
+                evaluation=evaluation, user=user, reply=form.cleaned_data["reply"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Reply saved."))
+    else:
+        messages.error(request, _("Write the reply."))
+    return redirect("services:evaluations")
