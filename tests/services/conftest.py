@@ -1,7 +1,5 @@
 """Factories of the services tests: a department with staff of each role, a service, files."""
 
-import datetime as dt
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,37 +7,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.accounts.constants import RepresentativeRole
-from portal.accounts.demo import demo_resident_id
 from portal.accounts.models import Firm, User
-from portal.accounts.services import citizen_sign_up, firm_representative_set
+from portal.accounts.services import firm_representative_set
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department, DepartmentSystem
 from portal.departments.services import department_system_upsert
 from portal.services.constants import ApplicationStatus
 from portal.services.models import Application, ServiceItem
 from portal.services.services import application_create_draft, service_item_upsert
-from tests.conftest import PASSWORD, make_department, make_firm, make_staff
-
-_people = itertools.count(1)
-
-
-def make_citizen(username: str | None = None, **extra: str) -> User:
-    """A citizen with a valid identity number that stays unique past a thousand people.
-
-    (``tests.conftest.make_citizen`` builds the number from a counter that overflows the 17
-    digits after 999 objects, which the workflow matrix here exceeds.)
-    """
-    k = next(_people)
-    born = dt.date(1960, 1, 1) + dt.timedelta(days=k // 900)
-    return citizen_sign_up(
-        username=username or f"person{k}",
-        password=PASSWORD,
-        real_name=extra.get("real_name", f"市民{k}"),
-        id_number=extra.get("id_number")
-        or demo_resident_id(f"330106{born:%Y%m%d}{k % 900 + 100:03d}"),
-        email=extra.get("email", ""),
-    )
-
+from tests.conftest import make_citizen, make_department, make_firm, make_staff
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
