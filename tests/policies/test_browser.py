@@ -8,11 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from portal.accounts.demo import DEMO_PASSWORD
-from tests.browser import conftest as browser_fixtures
 
 # The Playwright fixtures of tests/browser, used here under the same names.
-browser = browser_fixtures.browser
-page = browser_fixtures.page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -175,16 +175,10 @@ def service(office: Office) -> ServiceItem:
     return make_service(office.department)
 
 
-__all__ = ["make_firm"]
+__all__ = ["make_citizen", "make_firm"]
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: object) -> None:
     """Accounts are made by the dozen here; the real hasher is tested by the accounts part."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
-# The Playwright fixtures of the browser suite, for tests/services/test_browser_*.py.
-from tests.browser.conftest import browser, page  # noqa: E402
-
-__all__ += ["browser", "page"]
