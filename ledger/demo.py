@@ -99,6 +99,7 @@ def seed_ledger(subjects: list[str]) -> int:
                     subject_identifier=subject,
                     dispatch=False,
                 )
-        ledger_sequence_all()
-        checkpoint_create()
+    # Other parts' demo data may have read through the exchange already: sequence it all.
+    ledger_sequence_all()
+    checkpoint_create()
     return Entry.objects.count()

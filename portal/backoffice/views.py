@@ -61,10 +61,16 @@ def department_staff(request: HttpRequest, code: str) -> HttpResponse:
 def staff_role_change(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
     actor = request.user
     assert isinstance(actor, User)
-    staff = User.objects.filter(pk=user_id, department__code=code).first()
+    staff = (
+        User.objects.filter(pk=user_id, department__code=code).select_related("department").first()
+    )
     role_value = request.POST.get("role", "")
-    if staff is None:
+    if staff is None or staff.department is None:
         raise Http404
+    if not staff_has_permission(
+        user=actor, department=staff.department, codename="administer_department"
+    ):
+        raise PermissionDenied(_("You may only manage the staff of your own department."))
     if role_value not in StaffRole.values:
         messages.error(request, _("Choose one of the listed roles."))
         return redirect("backoffice:department_staff", code=code)

@@ -321,7 +321,8 @@ def record_validate(*, dataset: Dataset, data: dict[str, object]) -> dict[str, o
     return clean
 
 
-def _check_owner(*, dataset: Dataset, department: Department) -> None:
+def dataset_check_owner(*, dataset: Dataset, department: Department) -> None:
+    """Raise PermissionDenied unless ``department`` owns the dataset."""
     if dataset.owner_id != department.pk:
         raise PermissionDenied(_("Only the owning department maintains this dataset."))
 
@@ -331,7 +332,7 @@ def record_put(
     *, dataset: Dataset, department: Department, subject_identifier: str, data: dict[str, object]
 ) -> DatasetRecord:
     """Create or replace the owner's record about one subject."""
-    _check_owner(dataset=dataset, department=department)
+    dataset_check_owner(dataset=dataset, department=department)
     subject = subject_identifier.strip().upper()
     if not subject:
         raise ValidationError({"subject": _("The subject identifier is required.")})
@@ -354,7 +355,7 @@ def records_put_bulk(
     *, dataset: Dataset, department: Department, rows: list[dict[str, object]]
 ) -> BulkResult:
     """Validate every row; save all of them, or none if any row is wrong (errors per row)."""
-    _check_owner(dataset=dataset, department=department)
+    dataset_check_owner(dataset=dataset, department=department)
     result = BulkResult()
     clean_rows: list[tuple[str, dict[str, object]]] = []
     for number, row in enumerate(rows, start=1):
@@ -427,7 +428,8 @@ def grant_request(
     )
 
 
-def _check_steward(*, actor: User, grant: SharingGrant) -> None:
+def grant_check_steward(*, actor: User, grant: SharingGrant) -> None:
+    """Raise PermissionDenied unless ``actor`` is a data steward of the dataset's owner."""
     if not staff_has_permission(
         user=actor, department=grant.dataset.owner, codename="manage_sharing"
     ):
@@ -445,7 +447,7 @@ def grant_decide(
     note: str = "",
 ) -> SharingGrant:
     """The owner's data steward approves (possibly narrowed to fewer fields) or refuses."""
-    _check_steward(actor=actor, grant=grant)
+    grant_check_steward(actor=actor, grant=grant)
     if grant.status != GrantStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
     if approve:
@@ -471,7 +473,7 @@ def grant_decide(
 
 @transaction.atomic
 def grant_revoke(*, actor: User, grant: SharingGrant, note: str) -> SharingGrant:
-    _check_steward(actor=actor, grant=grant)
+    grant_check_steward(actor=actor, grant=grant)
     if grant.status != GrantStatus.APPROVED:
         raise ValidationError(_("Only an approved grant can be revoked."))
     grant.status = GrantStatus.REVOKED

@@ -197,6 +197,7 @@ def grant_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
     if grant is None:
         raise Http404
+    services.grant_check_steward(actor=user, grant=grant)
     form = GrantDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or refuse."))

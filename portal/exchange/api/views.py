@@ -104,9 +104,14 @@ class ExchangeReadApi(APIView):
 
 
 def _own_dataset(request: Request, code: str) -> Dataset:
+    """The dataset, if the caller's department owns it (checked before reading the body)."""
     dataset = selectors.dataset_get(code=code)
     if dataset is None:
         raise Http404
+    try:
+        services.dataset_check_owner(dataset=dataset, department=reader_for(request).department)
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from None
     return dataset
 
 
@@ -117,11 +122,12 @@ class RecordPutApi(APIView):
 
     @extend_schema(request=RecordInputSerializer, responses={200: None})
     def put(self, request: Request, code: str) -> Response:
+        dataset = _own_dataset(request, code)
         body = RecordInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             services.record_put(
-                dataset=_own_dataset(request, code),
+                dataset=dataset,
                 department=reader_for(request).department,
                 subject_identifier=body.validated_data["subject"],
                 data=body.validated_data["data"],
@@ -140,11 +146,12 @@ class RecordsBulkApi(APIView):
 
     @extend_schema(request=RecordsBulkInputSerializer, responses={200: None})
     def post(self, request: Request, code: str) -> Response:
+        dataset = _own_dataset(request, code)
         body = RecordsBulkInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             result = services.records_put_bulk(
-                dataset=_own_dataset(request, code),
+                dataset=dataset,
                 department=reader_for(request).department,
                 rows=body.validated_data["rows"],
             )
@@ -185,6 +192,18 @@ class GrantRequestApi(APIView):
         return Response(GrantOutputSerializer(grant).data, status=status.HTTP_201_CREATED)
 
 
+def _grant_for_steward(user: User, grant_id: int) -> SharingGrant:
+    """The grant, if ``user`` is a data steward of its dataset's owner (else 403/404)."""
+    grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404
+    try:
+        services.grant_check_steward(actor=user, grant=grant)
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from None
+    return grant
+
+
 class GrantDecideApi(APIView):
     """The owner's data steward (a person, signed in) approves, narrows or refuses."""
 
@@ -193,9 +212,7 @@ class GrantDecideApi(APIView):
         user = request.user
         if not isinstance(user, User):
             raise exceptions.PermissionDenied("A data steward decides grants, signed in.")
-        grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
-        if grant is None:
-            raise Http404
+        grant = _grant_for_steward(user, grant_id)
         body = GrantDecisionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -221,9 +238,7 @@ class GrantRevokeApi(APIView):
         user = request.user
         if not isinstance(user, User):
             raise exceptions.PermissionDenied("A data steward revokes grants, signed in.")
-        grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
-        if grant is None:
-            raise Http404
+        grant = _grant_for_steward(user, grant_id)
         try:
             grant = services.grant_revoke(
                 actor=user, grant=grant, note=str(request.data.get("note", ""))
