@@ -42,7 +42,7 @@ ANON, OWNER, CITIZEN, STAFF, OTHER_STAFF, AUDITOR, SYSTEM = (
     "auditor",
     "system",
 )
-PEOPLE = (OWNER, CITIZEN)
+PEOPLE = frozenset({OWNER, CITIZEN})
 EVERYONE = frozenset({ANON, OWNER, CITIZEN, STAFF, OTHER_STAFF, AUDITOR, SYSTEM})
 SIGNED_IN = EVERYONE - {ANON, SYSTEM}
 ALL_STAFF = frozenset({STAFF, OTHER_STAFF, AUDITOR})
@@ -255,7 +255,7 @@ def build_world() -> World:
     )
     policy = Policy.objects.filter(department=kjj, status="published").first()
     assert policy is not None
-    samples = {
+    samples: dict[str, dict[str, object]] = {
         "": {},
         "access": {"access_id": result.access.pk},
         "dataset": {"code": "scjg.business_registration"},
