@@ -756,7 +756,8 @@ def _dispatch(run_id: int) -> None:
     def send() -> None:
         policy_run_task.delay(run_id)
 
-    transaction.on_commit(send)
+    # robust: a broker outage must not fail the request that already committed.
+    transaction.on_commit(send, robust=True)
 
 
 def _start_runs(policy: Policy) -> list[PolicyRun]:

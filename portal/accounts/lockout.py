@@ -8,9 +8,12 @@ django-axes was considered; its authentication backend requires the request in e
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def _keys(username: str, address: str) -> list[str]:
@@ -20,14 +23,25 @@ def _keys(username: str, address: str) -> list[str]:
 
 def login_locked(*, username: str, address: str) -> bool:
     user_key, address_key = _keys(username, address)
-    user_failures = int(cache.get(user_key) or 0)
-    address_failures = int(cache.get(address_key) or 0)
+    try:
+        user_failures = int(cache.get(user_key) or 0)
+        address_failures = int(cache.get(address_key) or 0)
+    except Exception:  # cache down: sign-in keeps working (passwords still checked)
+        logger.warning("lockout cache unreachable")
+        return False
     user_limit: int = settings.LOGIN_MAX_FAILURES
     address_limit: int = settings.LOGIN_MAX_FAILURES_PER_ADDRESS
     return user_failures >= user_limit or address_failures >= address_limit
 
 
 def login_failed(*, username: str, address: str) -> None:
+    try:
+        _count_failure(username, address)
+    except Exception:  # cache down
+        logger.warning("lockout cache unreachable")
+
+
+def _count_failure(username: str, address: str) -> None:
     for key in _keys(username, address):
         if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
             continue
@@ -38,4 +52,7 @@ def login_failed(*, username: str, address: str) -> None:
 
 
 def login_succeeded(*, username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+    try:
+        cache.delete(_keys(username, address)[0])
+    except Exception:  # cache down
+        logger.warning("lockout cache unreachable")

@@ -53,7 +53,7 @@ def citizen_sign_up(
     if email:
         from portal.accounts.tasks import send_welcome_email_task
 
-        transaction.on_commit(lambda: send_welcome_email_task.delay(user.pk))
+        transaction.on_commit(lambda: send_welcome_email_task.delay(user.pk), robust=True)
     return user
 
 

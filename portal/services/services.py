@@ -671,7 +671,8 @@ def _notify(*, application: Application, event: ApplicationEvent) -> Notificatio
         from portal.services.tasks import notification_email_task
 
         pk = notification.pk
-        transaction.on_commit(lambda: notification_email_task.delay(pk))
+        # robust: a broker outage must not fail the request that already committed.
+        transaction.on_commit(lambda: notification_email_task.delay(pk), robust=True)
     return notification
 
 

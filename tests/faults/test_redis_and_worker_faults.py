@@ -1,0 +1,221 @@
+"""Faults with real processes: Redis stopped while departments read data and people file
+applications, a Celery worker killed while sequencing, two workers at once. Afterwards every
+read is recorded, in the ledger exactly once, and the ledger verifies.
+
+The test runs its own Redis (a private port) so that stopping it touches nothing else, a real
+gunicorn server and real Celery workers, all on the test database.
+"""
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import connection
+
+from ledger.models import Entry, PendingEvent
+from ledger.selectors import ledger_verify_database
+from portal.departments.signing_client import signed_headers
+from portal.exchange.models import Access
+from tests.exchange.factories import FIRM_CODE, World, make_grant, make_system, make_world
+from tests.integration.conftest import ROOT, require_real_services, wait_for, worker_env
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PrivateRedis:
+    def __init__(self, port: int, workdir: Path) -> None:
+        self.port, self.workdir = port, workdir
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        assert wait_for(self._answers, timeout=20), "private redis did not start"
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(args, cwd=ROOT, env=env)
+
+
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[dict[str, object]]:
+    require_real_services()
+    redis = PrivateRedis(free_port(), tmp_path)
+    redis.start()
+    web_port = free_port()
+    env = worker_env(
+        {
+            "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
+            "PORTAL_VAR_DIR": str(tmp_path / "var"),
+            "API_SYSTEM_RATE": "1000000/min",
+            "LEDGER_SWEEP_SECONDS": "2",
+            "LEDGER_CHECKPOINT_SECONDS": "3600",
+            "LEDGER_BATCH_SIZE": "50",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
+    web = start(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{web_port}",
+            "--log-level",
+            "warning",
+        ],
+        env,
+    )
+    assert wait_for(lambda: _get(f"http://127.0.0.1:{web_port}/healthz") == 200, timeout=60)
+    procs: list[subprocess.Popen[bytes]] = [web]
+    try:
+        yield {"redis": redis, "env": env, "base": f"http://127.0.0.1:{web_port}", "procs": procs}
+    finally:
+        for proc in procs:
+            stop(proc)
+        redis.stop()
+        # Connections of killed processes must not keep the test database from being dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+def signed_read(base: str, key_id: str, key: Ed25519PrivateKey, n: int, world: World) -> int:
+    url = f"{base}/api/v1/exchange/read"
+    body = json.dumps(
+        {
+            "dataset": world.conditional.code,
+            "subject": FIRM_CODE,
+            "fields": ["name"],
+            "purpose": f"故障演练 {n}",
+            "application": f"FAULT-{n:05d}",
+        },
+        ensure_ascii=False,
+    ).encode()
+    headers = signed_headers(method="POST", url=url, body=body, key_id=key_id, key=key)
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def worker(env: dict[str, str], name: str, *, beat: bool = False) -> subprocess.Popen[bytes]:
+    args = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", name]
+    args += ["-l", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+    if beat:
+        args += ["--beat", "-s", str(Path(env["PORTAL_VAR_DIR"]) / f"beat-{name}")]
+    return start(args, env)
+
+
+def test_reads_survive_redis_down_and_a_killed_worker(stack: dict[str, object]) -> None:
+    world = make_world()
+    make_grant(world, ["name"])
+    system, key = make_system(world.reader, "fault-reader")
+    base, env = str(stack["base"]), stack["env"]
+    assert isinstance(env, dict)
+    redis = stack["redis"]
+    assert isinstance(redis, PrivateRedis)
+    procs = stack["procs"]
+    assert isinstance(procs, list)
+
+    statuses = [signed_read(base, system.key_id, key, n, world) for n in range(20)]
+    # Redis goes away: reads go on (the sequencing request cannot be sent; events wait).
+    redis.stop()
+    statuses += [signed_read(base, system.key_id, key, n, world) for n in range(20, 60)]
+    assert statuses == [200] * 60, statuses
+    assert PendingEvent.objects.count() == 60  # nothing sequenced: no worker, no broker
+
+    # Redis is back; a worker starts and is killed in the middle of sequencing.
+    redis.start()
+    first = worker(env, "first@fault", beat=True)  # its sweeper finds the waiting events
+    procs.append(first)
+    assert wait_for(lambda: Entry.objects.exists(), timeout=60, interval=0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    # Two workers, one with the beat sweeper, finish the job without forking the log.
+    procs.append(worker(env, "second@fault", beat=True))
+    procs.append(worker(env, "third@fault"))
+    statuses = [signed_read(base, system.key_id, key, n, world) for n in range(60, 80)]
+    assert statuses == [200] * 20
+    assert wait_for(lambda: not PendingEvent.objects.exists(), timeout=120), "events left pending"
+
+    accesses = list(Access.objects.values_list("ledger_event_id", flat=True))
+    assert len(accesses) == 80
+    entries = list(Entry.objects.values_list("event_id", flat=True))
+    assert sorted(entries) == sorted(accesses), "each read in the ledger exactly once"
+    assert list(Entry.objects.order_by("index").values_list("index", flat=True)) == list(range(80))
+    assert ledger_verify_database() is None
+    # Each entry carries the department system's request signature.
+    entry = Entry.objects.order_by("index").first()
+    assert entry is not None
+    assert json.loads(bytes(entry.data))["request_signature"]["keyid"] == "fault-reader"
