@@ -1,6 +1,6 @@
 """Signed exchange reads under concurrency, with and without the ledger write.
 
-    python benchmarks/exchange.py [--seconds 20] [--concurrency 16] [--web-workers 3]
+    python -m benchmarks.exchange [--seconds 20] [--concurrency 16] [--web-workers 3]
 
 Runs on PostgreSQL (database ``portal_bench_exchange``, created if missing) and Redis
 (db 11), with a real gunicorn server and a real Celery worker sequencing the ledger.
@@ -11,72 +11,37 @@ without the pending ledger event and its dispatch. Prints requests/s and p50/p99
 """
 
 import argparse
-import http.client
 import json
-import os
-import statistics
-import subprocess
-import sys
-import threading
-import time
+import random
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-PY = sys.executable
+from benchmarks.common import (
+    LoadResult,
+    Request,
+    bench_env,
+    ensure_database,
+    manage,
+    measure,
+    setup_django,
+    start_web,
+    start_worker,
+    stop,
+)
+
 DB_NAME = "portal_bench_exchange"
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    "REDIS_URL": "redis://127.0.0.1:6379/11",
-    "PORTAL_VAR_DIR": "/tmp/portal_bench_exchange",
-    "DJANGO_LOG_LEVEL": "WARNING",
-    "API_SYSTEM_RATE": "1000000/min",
-}
 PORT = 8791
-
-
-def manage(*args: str, env: dict[str, str] | None = None) -> str:
-    out = subprocess.run(
-        [PY, "manage.py", *args],
-        cwd=ROOT,
-        env=env or ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout
+ENV = bench_env(db_name=DB_NAME, redis_db=11, var_dir="/tmp/portal_bench_exchange")
 
 
 def prepare() -> None:
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
-    manage("migrate", "-v0")
-    manage("seed_demo")
+    ensure_database(DB_NAME)
+    manage(ENV, "migrate", "-v0")
+    manage(ENV, "seed_demo")
 
 
 def signed_requests(count: int, url: str) -> list[tuple[bytes, dict[str, str]]]:
     """Pre-sign ``count`` reads as the jxj department system (one signature per request)."""
-    os.environ.update(ENV)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(ENV)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -105,97 +70,15 @@ def signed_requests(count: int, url: str) -> list[tuple[bytes, dict[str, str]]]:
     return out
 
 
-def start(skip_ledger: bool, web_workers: int) -> list[subprocess.Popen[bytes]]:
-    env = {**ENV, "BENCHMARK_SKIP_LEDGER": "true" if skip_ledger else "false"}
-    web = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "-w",
-            str(web_workers),
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    worker = subprocess.Popen(
-        [PY, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-l", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            conn.request("GET", "/api/v1/exchange/datasets/")
-            if conn.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    return [web, worker]
+def run(requests: list[tuple[bytes, dict[str, str]]], seconds: float, clients: int) -> LoadResult:
+    """Closed-loop signed reads, each request signed once (a replay would be refused)."""
+    pending = iter(requests)
 
+    def next_request(rng: random.Random) -> Request:
+        body, headers = next(pending)
+        return ("POST", "/api/v1/exchange/read", headers, body, "signed read")
 
-def stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        p.wait(timeout=30)
-
-
-def run(
-    requests: list[tuple[bytes, dict[str, str]]], seconds: float, concurrency: int
-) -> dict[str, float]:
-    path = urlsplit(f"http://127.0.0.1:{PORT}/api/v1/exchange/read").path
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    cursor = iter(range(len(requests)))
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        nonlocal errors
-        mine: list[float] = []
-        bad = 0
-        while time.monotonic() < deadline:
-            with lock:
-                n = next(cursor, None)
-            if n is None:
-                break
-            body, headers = requests[n]
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            t0 = time.perf_counter()
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - t0)
-            bad += response.status != 200
-            conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    start_time = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start_time
-    latencies.sort()
-    q = statistics.quantiles(latencies, n=100)
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50": q[49] * 1000,
-        "p99": q[98] * 1000,
-        "errors": errors,
-    }
+    return measure(PORT, next_request, seconds, clients)
 
 
 def main() -> None:
@@ -209,7 +92,8 @@ def main() -> None:
     results = {}
     for label, skip in (("ledger on", False), ("ledger off", True)):
         requests = signed_requests(int(args.seconds * 1500) + 1000, url)
-        procs = start(skip, args.web_workers)
+        env = {**ENV, "BENCHMARK_SKIP_LEDGER": "true" if skip else "false"}
+        procs = [start_web(env, PORT, args.web_workers), start_worker(env)]
         try:
             run(requests[:200], 2, args.concurrency)  # warm up
             results[label] = run(requests[200:], args.seconds, args.concurrency)

@@ -1,6 +1,6 @@
 """Catalogue, search, application page and work queue under load, with realistic volumes.
 
-    python benchmarks/portal.py [--services 10000] [--applications 100000]
+    python -m benchmarks.portal [--services 10000] [--applications 100000]
                                 [--seconds 15] [--concurrency 20] [--web-workers 3]
 
 Runs on PostgreSQL (database ``portal_bench_services``, created if missing) with a real
@@ -13,52 +13,30 @@ request on a new connection. Prints requests/s and p50/p95 latency per page.
 
 import argparse
 import datetime as dt
-import http.client
-import os
 import random
-import statistics
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[1]
-PY = sys.executable
+from benchmarks.common import (
+    Request,
+    bench_env,
+    ensure_database,
+    manage,
+    measure,
+    setup_django,
+    start_web,
+)
+
 DB_NAME = "portal_bench_services"
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    "REDIS_URL": "redis://127.0.0.1:6379/12",
-    "PORTAL_VAR_DIR": "/tmp/portal_bench_services",
-    "DJANGO_LOG_LEVEL": "WARNING",
-    "DJANGO_DEBUG": "false",
-}
+ENV = bench_env(db_name=DB_NAME, redis_db=12, var_dir="/tmp/portal_bench_services")
 PORT = 8793
 SEARCH_WORDS = ["登记", "许可", "补贴", "registration", "生育", "licence", "退休", "税"]
 
 
 def prepare() -> None:
-    exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    if not exists:
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
-    subprocess.run(
-        [PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True, capture_output=True
-    )
-
-
-def setup_django() -> None:
-    os.environ.update(ENV)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    ensure_database(DB_NAME)
+    manage(ENV, "migrate", "-v0")
 
 
 def load(n_services: int, n_applications: int) -> dict[str, object]:
@@ -175,67 +153,6 @@ def load(n_services: int, n_applications: int) -> dict[str, object]:
     }
 
 
-def start(web_workers: int) -> subprocess.Popen[bytes]:
-    web = subprocess.Popen(
-        [PY, "-m", "gunicorn", "portal.wsgi", "-w", str(web_workers),
-         "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=ENV,
-    )  # fmt: skip
-    for _ in range(150):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            conn.request("GET", "/services/")
-            if conn.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    return web
-
-
-def run(
-    path_for: Callable[[random.Random], str], cookie: str, seconds: float, concurrency: int
-) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client(seed: int) -> None:
-        nonlocal errors
-        rng = random.Random(seed)
-        mine: list[float] = []
-        bad = 0
-        while time.monotonic() < deadline:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            headers = {"Cookie": cookie} if cookie else {}
-            t0 = time.perf_counter()
-            conn.request("GET", path_for(rng), headers=headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - t0)
-            bad += response.status != 200
-            conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
-    q = statistics.quantiles(sorted(latencies), n=100)
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50": q[49] * 1000,
-        "p95": q[94] * 1000,
-        "errors": errors,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--services", type=int, default=10_000)
@@ -245,7 +162,7 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=3)
     args = parser.parse_args()
     prepare()
-    setup_django()
+    setup_django(ENV)
     t0 = time.monotonic()
     data = load(args.services, args.applications)
     print(
@@ -263,7 +180,7 @@ def main() -> None:
         ("application page", lambda r: f"/my/applications/{r.choice(numbers)}/", citizen),
         ("work queue", lambda r: f"/backoffice/services/queue/?page={r.randint(1, 20)}", clerk),
     ]
-    web = start(args.web_workers)
+    web = start_web(ENV, PORT, args.web_workers, ready_path="/services/")
     try:
         print(
             f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
@@ -271,12 +188,16 @@ def main() -> None:
         )
         print(f"{'page':<18}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
         for name, path_for, cookie in scenarios:
-            from urllib.parse import quote
 
-            def encoded(r: random.Random, f: Callable[[random.Random], str] = path_for) -> str:
-                return quote(f(r), safe="/?=&")
+            def request(
+                r: random.Random,
+                f: Callable[[random.Random], str] = path_for,
+                c: str = cookie,
+                label: str = name,
+            ) -> Request:
+                return ("GET", quote(f(r), safe="/?=&"), {"Cookie": c} if c else {}, None, label)
 
-            result = run(encoded, cookie, args.seconds, args.concurrency)
+            result = measure(PORT, request, args.seconds, args.concurrency)
             print(
                 f"{name:<18}{result['requests']:>9.0f}{result['rps']:>9.1f}"
                 f"{result['p50']:>9.1f}{result['p95']:>9.1f}{result['errors']:>8.0f}"
