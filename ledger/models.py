@@ -17,12 +17,17 @@ class PendingEvent(models.Model):
     """An access waiting to be sequenced: written in the caller's transaction."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(_("recorded at"), db_index=True)
+    created_at = models.DateTimeField(_("recorded at"))
     # Plain values only (ids as strings), never personal data: see ledger.services.
     payload = models.JSONField(_("payload"))
+    # The canonical entry bytes made (and validated) when the event was recorded, with
+    # ``prev`` still 64 zeros: the sequencer only writes the chain hash into them.
+    data = models.BinaryField(_("entry bytes before chaining"), null=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The sequencer takes the oldest batch in this order: an index scan, not a sort.
+        indexes = [models.Index(fields=["created_at", "id"], name="ledger_pending_order")]
         verbose_name = _("pending event")
         verbose_name_plural = _("pending events")
 

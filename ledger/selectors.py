@@ -18,11 +18,11 @@ from ledger.core.merkle import (
     stored_hashes_for_leaf_hash,
     tree_hash,
 )
-from ledger.core.notes import parse_note
+from ledger.core.notes import parse_note, parse_signature_line
 from ledger.core.proofs import prove_consistency, prove_inclusion
 from ledger.core.signing import VerifierKey, parse_vkey
 from ledger.models import Checkpoint, Cosignature, Entry, LedgerKey, PendingEvent, TreeHash
-from ledger.storage import DatabaseHashReader
+from ledger.storage import DatabaseHashReader, prefetch_hashes
 
 
 class LedgerQueryError(ValueError):
@@ -63,16 +63,22 @@ class ConsistencyProof:
 def inclusion_proof(*, index: int, size: int) -> InclusionProof:
     """RFC 6962 §2.1.1 audit path of leaf ``index`` in the tree of ``size`` leaves."""
     current = tree_size()
+    if current == 0:
+        raise LedgerQueryError("the ledger has no entries yet")
     if size < 1 or size > current:
         raise LedgerQueryError(f"tree_size must be between 1 and {current}")
     if index < 0 or index >= size:
         raise LedgerQueryError(f"index must be between 0 and tree_size - 1 ({size - 1})")
-    reader = DatabaseHashReader()
-    leaf = reader.read_hashes([stored_hash_index(0, index)])[0]
+    leaf_index = stored_hash_index(0, index)
+    reader = prefetch_hashes(
+        lambda r: r.read_hashes([leaf_index]),
+        lambda r: tree_hash(size, r),
+        lambda r: prove_inclusion(index, size, r),
+    )
     return InclusionProof(
         index=index,
         tree_size=size,
-        leaf_hash=leaf,
+        leaf_hash=reader.read_hashes([leaf_index])[0],
         root_hash=tree_hash(size, reader),
         hashes=prove_inclusion(index, size, reader),
     )
@@ -81,11 +87,17 @@ def inclusion_proof(*, index: int, size: int) -> InclusionProof:
 def consistency_proof(*, first: int, second: int) -> ConsistencyProof:
     """RFC 6962 §2.1.2 consistency proof between two tree sizes."""
     current = tree_size()
+    if current == 0:
+        raise LedgerQueryError("the ledger has no entries yet")
     if second < 1 or second > current:
         raise LedgerQueryError(f"second must be between 1 and {current}")
     if first < 1 or first > second:
         raise LedgerQueryError("first must be between 1 and second")
-    reader = DatabaseHashReader()
+    reader = prefetch_hashes(
+        lambda r: tree_hash(first, r),
+        lambda r: tree_hash(second, r),
+        lambda r: prove_consistency(first, second, r),
+    )
     return ConsistencyProof(
         first=first,
         second=second,
@@ -241,8 +253,10 @@ def _verify_checkpoints(size: int, reader: DatabaseHashReader) -> DatabaseFindin
             return DatabaseFinding(
                 None, f"checkpoint {cp.pk}: root hash does not match entries 0..{cp.tree_size - 1}"
             )
+    # By the key the line names (C2SP signed-note: key name and ID), not by the name the
+    # operator gave the witness, which need not be its key's name.
     witness_keys = {
-        k.name: k
+        (k.name, k.key_hash): k
         for k in (
             parse_vkey(v)
             for v in LedgerKey.objects.filter(kind=KeyKind.WITNESS).values_list("vkey", flat=True)
@@ -250,10 +264,11 @@ def _verify_checkpoints(size: int, reader: DatabaseHashReader) -> DatabaseFindin
     }
     for cosig in Cosignature.objects.select_related("checkpoint").order_by("id"):
         text, _sigs = parse_note(cosig.checkpoint.note)
-        witness = witness_keys.get(cosig.witness_name)
         try:
+            line = parse_signature_line(cosig.line)
+            witness = witness_keys.get((line.name, line.key_hash))
             if witness is None:
-                raise ValueError(f"unknown witness {cosig.witness_name!r}")
+                raise ValueError(f"unknown witness key {line.name}+{line.key_hash:08x}")
             verify_cosignature(text, cosig.line, witness)
         except ValueError as exc:
             return DatabaseFinding(

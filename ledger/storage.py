@@ -1,7 +1,8 @@
 """The database behind the Merkle tree: ``TreeHash`` rows read through a one-method interface."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from ledger.core.merkle import HashReader
 from ledger.models import TreeHash
 
 
@@ -29,3 +30,42 @@ class DatabaseHashReader:
                 raise LookupError(f"tree hash {i} is not stored")
             out.append(stored)
         return out
+
+
+class _IndexRecorder:
+    """A reader that only notes which stored hashes are asked for (values are placeholders)."""
+
+    def __init__(self) -> None:
+        self.wanted: list[int] = []
+
+    def read_hashes(self, indexes: Sequence[int]) -> list[bytes]:
+        self.wanted.extend(indexes)
+        return [bytes(32)] * len(indexes)
+
+
+class PrefetchedHashReader:
+    """Stored hashes read in advance; asking for any other index is an error."""
+
+    def __init__(self, hashes: dict[int, bytes]) -> None:
+        self.hashes = hashes
+
+    def read_hashes(self, indexes: Sequence[int]) -> list[bytes]:
+        try:
+            return [self.hashes[i] for i in indexes]
+        except KeyError as exc:
+            raise LookupError(f"tree hash {exc.args[0]} was not prefetched") from None
+
+
+def prefetch_hashes(*uses: Callable[[HashReader], object]) -> PrefetchedHashReader:
+    """Every stored hash that ``uses`` will read, in one query.
+
+    Which hashes a tree hash or a proof needs depends only on the sizes and indexes, never
+    on the hashes' values (as in Go's sumdb/tlog), so a dry run with placeholders finds them.
+    """
+    recorder = _IndexRecorder()
+    for use in uses:
+        use(recorder)
+    wanted = sorted(set(recorder.wanted))
+    return PrefetchedHashReader(
+        dict(zip(wanted, DatabaseHashReader().read_hashes(wanted), strict=True))
+    )

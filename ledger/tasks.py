@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 
-from ledger.services import checkpoint_publish, ledger_sequence_all
+from ledger.services import SEQUENCE_REQUESTED_KEY, checkpoint_publish, ledger_sequence_all
 
 
 @shared_task(acks_late=True, max_retries=None, autoretry_for=(Exception,), retry_backoff=True)
@@ -11,7 +12,13 @@ def ledger_sequence_task() -> int:
     Dispatched after each recording transaction commits, and by beat as the sweeper that
     picks up events left pending while Redis or the worker was down.
     """
-    return ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
+    total = 0
+    while True:
+        cache.delete(SEQUENCE_REQUESTED_KEY)
+        done = ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
+        total += done
+        if done == 0:
+            return total
 
 
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)

@@ -36,7 +36,7 @@ class LedgerEntriesApi(PublicLedgerApi):
         size = selectors.tree_size()
         if start >= size:
             raise serializers.ValidationError(
-                {"start": f"start must be below the tree size {size}."}
+                {"start": [f"start must be below the tree size {size}."]}
             )
         end = min(end, size)
         rows = selectors.entry_list(start=start, end=end)

@@ -6,7 +6,9 @@ The test runs its own Redis (a private port) so that stopping it touches nothing
 gunicorn server and real Celery workers, all on the test database.
 """
 
+import contextlib
 import json
+import os
 import shutil
 import signal
 import socket
@@ -78,16 +80,22 @@ class PrivateRedis:
 
 
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(args, cwd=ROOT, env=env)
+    """In its own process group, so that its children (an embedded beat) go with it."""
+    return subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
 
 
 def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """Signal the whole process group, then make sure nothing of it is left."""
+    try:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # children that outlived their parent
 
 
 @pytest.fixture
@@ -200,8 +208,7 @@ def test_reads_survive_redis_down_and_a_killed_worker(stack: dict[str, object]) 
     first = worker(env, "first@fault", beat=True)  # its sweeper finds the waiting events
     procs.append(first)
     assert wait_for(lambda: Entry.objects.exists(), timeout=60, interval=0.05)
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    stop(first, signal.SIGKILL)
     # Two workers, one with the beat sweeper, finish the job without forking the log.
     procs.append(worker(env, "second@fault", beat=True))
     procs.append(worker(env, "third@fault"))

@@ -1,0 +1,353 @@
+"""Ledger benchmark: signing, sequencing, proofs and offline verification on PostgreSQL.
+
+    .venv/bin/python benchmarks/ledger.py [--entries 1000000] [--samples 2000]
+
+Uses its own database (``portal_bench``, created and migrated if missing, its ledger tables
+emptied first) and a throw-away log key. In one run it prints:
+
+1. raw Ed25519 signatures/s and verifications/s of this machine (one core, ``cryptography``);
+2. sequencing: N pending events through ``ledger_sequence_pending`` (batches of
+   ``LEDGER_BATCH_SIZE``): chain, sign, leaf and tree nodes, in entries/s. The pending events
+   are loaded first: 5,000 distinct accesses through ``ledger_event_record`` (the product's
+   write path, which validates them and keeps their canonical bytes), copied with COPY to N
+   rows with their own ids and times. Entries differ at least by their ``prev`` hash;
+3. inclusion and consistency proof latency at N entries, p50/p99 over random indexes, through
+   the HTTP API (Django test client: the whole middleware and DRF stack, the throttle's cache
+   on Redis, no network) and through the selector alone; every proof is checked against the
+   checkpoint root;
+4. offline verification: ``ledger_export`` of all N entries, then ``python -m ledger.verify``
+   (all cores) in entries/s, next to the raw verification rate times the cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = 5000
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    total = memory[1].split()[1] if len(memory) > 1 else "?"
+    return {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": total,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed(label: str, action: Callable[[], object]) -> tuple[float, object]:
+    print(f"  {label} ...", end="", flush=True)
+    start = time.perf_counter()
+    result = action()
+    elapsed = time.perf_counter() - start
+    print(f" {elapsed:.1f} s", flush=True)
+    return elapsed, result
+
+
+def raw_ed25519(n: int = 20000) -> tuple[float, float]:
+    """Signatures/s and verifications/s of ``cryptography``'s Ed25519 on one core."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key()
+    message = os.urandom(620)  # about the size of an entry
+    start = time.perf_counter()
+    for _ in range(n):
+        key.sign(message)
+    sign_rate = n / (time.perf_counter() - start)
+    signature = key.sign(message)
+    start = time.perf_counter()
+    for _ in range(n // 2):
+        public.verify(signature, message)
+    verify_rate = (n // 2) / (time.perf_counter() - start)
+    return sign_rate, verify_rate
+
+
+def around(action: Callable[[], object]) -> tuple[float, object, float, float]:
+    """Run ``action``; measure the raw Ed25519 rates just before and just after it.
+
+    On a shared machine the load changes during a long run: a phase is compared with the
+    mean of the raw rates measured next to it, not with the figure from the start.
+    """
+    before = raw_ed25519(10000)
+    start = time.perf_counter()
+    result = action()
+    elapsed = time.perf_counter() - start
+    after = raw_ed25519(10000)
+    return elapsed, result, (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+
+
+def prepare_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load_pending(count: int) -> None:
+    """5,000 accesses through the write path, copied to ``count`` pending events."""
+    from django.db import connection, transaction
+
+    from ledger.constants import Outcome
+    from ledger.models import PendingEvent
+    from ledger.services import ledger_event_record
+
+    rng = random.Random(2026)
+    with transaction.atomic():
+        for i in range(min(TEMPLATES, count)):
+            granted = rng.random() > 0.1
+            ledger_event_record(
+                department=rng.choice(["rsj", "swj", "kjj", "jxj"]),
+                user_id=str(rng.randint(1, 500)),
+                system_id=None if rng.random() < 0.5 else "dept-gateway",
+                dataset=rng.choice(["scjg.business_registration", "rsj.social_insurance"]),
+                fields=rng.sample(["name", "capital", "headcount", "rating", "status"], 2),
+                purpose="subsidy eligibility review",
+                application=f"APP-2026-{i:06d}",
+                outcome=Outcome.GRANTED if granted else Outcome.REFUSED,
+                reason="" if granted else "no_grant",
+                subject_identifier=f"9133010{rng.randint(0, 10**10):011d}",
+                dispatch=False,
+            )
+    templates = list(PendingEvent.objects.values_list("created_at", "payload", "data"))
+    start = max(t[0] for t in templates)
+    with transaction.atomic(), connection.cursor() as cursor:
+        copy_sql = "COPY ledger_pendingevent (id, created_at, payload, data) FROM STDIN"
+        with cursor.copy(copy_sql) as copy:
+            for n in range(count - len(templates)):
+                _, payload, data = templates[n % len(templates)]
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        start + timedelta(microseconds=n + 1),
+                        json.dumps(payload),
+                        bytes(data),
+                    )
+                )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ledger_pendingevent")
+
+
+def proof_latency(size: int, samples: int, root: bytes) -> dict[str, tuple[float, float]]:
+    from django.test import Client
+
+    from ledger import selectors
+    from ledger.core.proofs import verify_consistency, verify_inclusion
+
+    rng = random.Random(7)
+    client = Client(HTTP_HOST="localhost")
+    results: dict[str, tuple[float, float]] = {}
+
+    def http_inclusion(index: int) -> float:
+        start = time.perf_counter()
+        response = client.get(
+            "/api/v1/ledger/proofs/inclusion", {"index": index, "tree_size": size}
+        )
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200, response.content
+        body = json.loads(response.content)
+        leaf = bytes.fromhex(body["leaf_hash"])
+        verify_inclusion(leaf, index, size, root, [bytes.fromhex(h) for h in body["hashes"]])
+        return elapsed
+
+    def http_consistency(first: int) -> float:
+        start = time.perf_counter()
+        response = client.get("/api/v1/ledger/proofs/consistency", {"first": first, "second": size})
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200, response.content
+        body = json.loads(response.content)
+        hashes = [bytes.fromhex(h) for h in body["hashes"]]
+        verify_consistency(first, size, bytes.fromhex(body["first_root"]), root, hashes)
+        return elapsed
+
+    def selector_inclusion(index: int) -> float:
+        start = time.perf_counter()
+        proof = selectors.inclusion_proof(index=index, size=size)
+        elapsed = time.perf_counter() - start
+        verify_inclusion(proof.leaf_hash, index, size, root, proof.hashes)
+        return elapsed
+
+    def selector_consistency(first: int) -> float:
+        start = time.perf_counter()
+        proof = selectors.consistency_proof(first=first, second=size)
+        elapsed = time.perf_counter() - start
+        verify_consistency(first, size, proof.first_root, root, proof.hashes)
+        return elapsed
+
+    runs: list[tuple[str, Callable[[int], float], int]] = [
+        ("inclusion, HTTP API", http_inclusion, 0),
+        ("consistency, HTTP API", http_consistency, 1),
+        ("inclusion, selector", selector_inclusion, 0),
+        ("consistency, selector", selector_consistency, 1),
+    ]
+    for label, run, low in runs:
+        for _ in range(20):  # warm up connections and caches
+            run(rng.randrange(low, size))
+        times = [run(rng.randrange(low, size)) * 1000 for _ in range(samples)]
+        results[label] = (statistics.median(times), percentile(times, 99))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=2000, help="proof requests per kind")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/portal_bench")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/12",
+        help="cache of the API throttle, as in production (nothing is queued there)",
+    )
+    parser.add_argument("--keep-bundle", action="store_true", help="keep the export file")
+    args = parser.parse_args()
+    n = args.entries
+    work = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["PORTAL_VAR_DIR"] = str(work / "var")
+    os.environ["LEDGER_LOG_KEY_FILE"] = str(work / "keys" / "log.skey")
+    os.environ["API_ANON_RATE"] = "1000000000/min"
+    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
+    os.environ["REDIS_URL"] = args.redis_url
+    os.environ.pop("LEDGER_LOG_KEY", None)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+
+    info = machine()
+    print(f"machine: {info['cpu']}, {info['nproc']} cores, {info['memory']} RAM")
+    print(f"python {info['python']}, kernel {info['kernel']}, {n:,} entries\n")
+
+    print("1. raw Ed25519 (one core)")
+    sign_rate, verify_rate = raw_ed25519()
+    print(f"  sign   {sign_rate:10,.0f} /s\n  verify {verify_rate:10,.0f} /s\n")
+
+    prepare_database(args.database_url)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    pg_version: int = connection.pg_version  # type: ignore[attr-defined]  # PostgreSQL only
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE ledger_entry, ledger_treehash, ledger_pendingevent, ledger_cosignature,"
+            " ledger_checkpoint, ledger_ledgerkey, ledger_witness"
+        )
+
+    from ledger.keys import log_signing_key
+    from ledger.models import Entry
+    from ledger.selectors import tree_size
+    from ledger.services import checkpoint_create, ledger_sequence_all
+
+    print(f"2. sequencing (PostgreSQL {pg_version // 10000}, batch {settings.LEDGER_BATCH_SIZE})")
+    timed(f"load {n:,} pending events", lambda: load_pending(n))
+    seconds, done, sign_near, _ = around(
+        lambda: timed(
+            "ledger_sequence_pending until none is pending",
+            lambda: ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE),
+        )
+    )
+    assert isinstance(done, tuple) and done[1] == n
+    assert tree_size() == n and Entry.objects.count() == n
+    sequencing_rate = n / seconds
+    print(
+        f"  {sequencing_rate:,.0f} entries/s; raw signing measured around it {sign_near:,.0f}/s "
+        f"({sequencing_rate / sign_near:.0%})\n"
+    )
+
+    checkpoint = checkpoint_create()
+    assert checkpoint is not None and checkpoint.tree_size == n
+    root = bytes(checkpoint.root_hash)
+    print(f"3. proof latency at {n:,} entries ({args.samples} random requests each)")
+    latency = proof_latency(n, args.samples, root)
+    for label, (p50, p99) in latency.items():
+        print(f"  {label:24} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms")
+    print()
+
+    print(f"4. offline verification of a {n:,}-entry export")
+    bundle = work / "bundle.json"
+    export_seconds, _ = timed(
+        "manage.py ledger_export",
+        lambda: call_command("ledger_export", str(bundle), stdout=StringIO()),
+    )
+    size_mb = bundle.stat().st_size / 1e6
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))}
+    command = [sys.executable, "-m", "ledger.verify", str(bundle), "--key", log_signing_key().vkey]
+    verify_seconds, done_verify, _, verify_near = around(
+        lambda: timed(
+            f"python -m ledger.verify ({size_mb:,.0f} MB, {os.cpu_count()} workers)",
+            lambda: subprocess.run(command, env=env, capture_output=True, text=True, check=False),
+        )
+    )
+    assert isinstance(done_verify, tuple)
+    result = done_verify[1]
+    assert isinstance(result, subprocess.CompletedProcess)
+    assert result.returncode == 0, result.stdout + result.stderr
+    print(f"  {result.stdout.strip()}")
+    offline_rate = n / verify_seconds
+    cores = os.cpu_count() or 1
+    print(
+        f"  {offline_rate:,.0f} entries/s; raw Ed25519 verify measured around it x {cores} cores"
+        f" = {verify_near * cores:,.0f}/s ({offline_rate / (verify_near * cores):.0%})\n"
+    )
+    if not args.keep_bundle:
+        bundle.unlink()
+
+    print("summary (markdown)")
+    print("| measure | result |\n|---|---|")
+    print(f"| raw Ed25519 sign, one core | {sign_rate:,.0f} /s |")
+    print(f"| raw Ed25519 verify, one core | {verify_rate:,.0f} /s |")
+    print(
+        f"| sequencing {n:,} entries | {sequencing_rate:,.0f} entries/s "
+        f"({sequencing_rate / sign_near:.0%} of raw signing measured around it, "
+        f"{sign_near:,.0f}/s) |"
+    )
+    for label, (p50, p99) in latency.items():
+        print(f"| {label} proof at {n:,} | p50 {p50:.2f} ms, p99 {p99:.2f} ms |")
+    print(f"| export of {n:,} entries ({size_mb:,.0f} MB) | {export_seconds:.1f} s |")
+    print(
+        f"| offline verification, {cores} workers | {offline_rate:,.0f} entries/s "
+        f"({offline_rate / (verify_near * cores):.0%} of raw verify x {cores}, "
+        f"{verify_near * cores:,.0f}/s) |"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
