@@ -114,7 +114,8 @@ class LoadResult(TypedDict):
 def measure(
     port: int, next_request: Callable[[random.Random], Request], seconds: float, concurrency: int
 ) -> LoadResult:
-    """Closed-loop load: ``concurrency`` clients send requests back to back for ``seconds``."""
+    """Closed-loop load: ``concurrency`` clients send requests back to back for ``seconds``
+    (or until ``next_request`` raises StopIteration)."""
     latencies: list[float] = []
     by_label: dict[str, list[float]] = {}
     errors = 0
@@ -127,7 +128,10 @@ def measure(
         mine: list[tuple[str, float]] = []
         bad = 0
         while time.monotonic() < deadline:
-            method, path, headers, body, label = next_request(rng)
+            try:
+                method, path, headers, body, label = next_request(rng)
+            except StopIteration:  # a finite supply of requests (pre-signed) ran out
+                break
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             started = time.perf_counter()
             try:

@@ -13,6 +13,7 @@ without the pending ledger event and its dispatch. Prints requests/s and p50/p99
 import argparse
 import json
 import random
+import threading
 from pathlib import Path
 
 from benchmarks.common import (
@@ -73,9 +74,11 @@ def signed_requests(count: int, url: str) -> list[tuple[bytes, dict[str, str]]]:
 def run(requests: list[tuple[bytes, dict[str, str]]], seconds: float, clients: int) -> LoadResult:
     """Closed-loop signed reads, each request signed once (a replay would be refused)."""
     pending = iter(requests)
+    lock = threading.Lock()
 
     def next_request(rng: random.Random) -> Request:
-        body, headers = next(pending)
+        with lock:
+            body, headers = next(pending)
         return ("POST", "/api/v1/exchange/read", headers, body, "signed read")
 
     return measure(PORT, next_request, seconds, clients)

@@ -13,6 +13,7 @@ throughput, p50/p95/p99, error rate, and the ledger backlog at the end of the le
 import argparse
 import json
 import random
+import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -96,6 +97,7 @@ def main() -> None:
     setup_django(ENV)
     citizen = session_cookie("zhangsan")
     staff = session_cookie("jxj.window_clerk")
+    lock = threading.Lock()  # one pre-signed request per send, shared by the client threads
     reads = iter(signed_reads(int(sum(levels) * args.seconds * 30) + 2000))
 
     def next_request(rng: random.Random) -> Request:
@@ -113,7 +115,8 @@ def main() -> None:
             return ("GET", "/my/data-uses/", {"Cookie": citizen}, None, "who used my data")
         if roll < 0.80:
             return ("GET", "/backoffice/services/queue/", {"Cookie": staff}, None, "work queue")
-        body, headers = next(reads)
+        with lock:
+            body, headers = next(reads)
         return ("POST", "/api/v1/exchange/read", headers, body, "signed read")
 
     procs = [start_web(ENV, PORT, args.web_workers), start_worker(ENV, beat=True)]
