@@ -55,6 +55,23 @@ def setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
+def session_cookie(username: str) -> str:
+    """A signed-in session for a user, made in the session store (sign-in is not measured)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.accounts.models import User
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
 def start_web(
     env: dict[str, str], port: int, workers: int, ready_path: str = "/healthz"
 ) -> subprocess.Popen[bytes]:

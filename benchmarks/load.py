@@ -25,6 +25,7 @@ from benchmarks.common import (
     ensure_database,
     manage,
     measure,
+    session_cookie,
     setup_django,
     start_web,
     start_worker,
@@ -34,23 +35,6 @@ from benchmarks.common import (
 DB_NAME = "portal_bench_load"
 PORT = 8792
 ENV = bench_env(db_name=DB_NAME, redis_db=9, var_dir="/tmp/portal_bench_load")
-
-
-def session_cookie(username: str) -> str:
-    """A signed-in session for a demo user, made directly (no sign-in form in the loop)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from portal.accounts.models import User
-
-    user = User.objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def signed_reads(count: int) -> list[tuple[bytes, dict[str, str]]]:

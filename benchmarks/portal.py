@@ -24,6 +24,7 @@ from benchmarks.common import (
     ensure_database,
     manage,
     measure,
+    session_cookie,
     setup_django,
     start_web,
 )
@@ -41,8 +42,6 @@ def prepare() -> None:
 
 def load(n_services: int, n_applications: int) -> dict[str, object]:
     """Demo data plus bulk rows up to the wanted counts; returns what the clients need."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
 
@@ -123,16 +122,6 @@ def load(n_services: int, n_applications: int) -> dict[str, object]:
             )
             batch = []
 
-    def session_for(username: str) -> str:
-        user = User.objects.get(username=username)
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        assert store.session_key is not None
-        return store.session_key
-
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -146,8 +135,8 @@ def load(n_services: int, n_applications: int) -> dict[str, object]:
     return {
         "services": ServiceItem.objects.count(),
         "applications": Application.objects.count(),
-        "citizen": session_for("zhangsan"),
-        "clerk": session_for("scjg.window_clerk"),
+        "citizen": session_cookie("zhangsan"),
+        "clerk": session_cookie("scjg.window_clerk"),
         "numbers": numbers,
         "pages": max(1, ServiceItem.objects.count() // 20),
     }
@@ -172,8 +161,7 @@ def main() -> None:
     numbers = data["numbers"]
     pages = data["pages"]
     assert isinstance(numbers, list) and numbers and isinstance(pages, int)
-    citizen = f"sessionid={data['citizen']}"
-    clerk = f"sessionid={data['clerk']}"
+    citizen, clerk = str(data["citizen"]), str(data["clerk"])
     scenarios: list[tuple[str, Callable[[random.Random], str], str]] = [
         ("catalogue", lambda r: f"/services/?page={r.randint(1, pages)}", ""),
         ("search", lambda r: f"/services/?q={r.choice(SEARCH_WORDS)}", ""),

@@ -8,17 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from portal.exchange.models import Dataset
 
 
-class ReadForm(forms.Form):
-    """Staff look up another department's data for a stated purpose."""
+class DatasetChoiceForm(forms.Form):
+    """A form whose ``dataset`` choices are limited to what the caller may use."""
 
     dataset = forms.ModelChoiceField(
         label=_("Dataset"), queryset=Dataset.objects.none(), to_field_name="code"
     )
-    subject = forms.CharField(
-        label=_("Identity number or unified social credit code"), max_length=18, min_length=18
-    )
-    purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    application = forms.CharField(label=_("Application number"), max_length=64, required=False)
 
     def __init__(
         self, *args: Any, datasets: QuerySet[Dataset] | None = None, **kwargs: Any
@@ -29,10 +24,17 @@ class ReadForm(forms.Form):
             field.queryset = datasets
 
 
-class GrantRequestForm(forms.Form):
-    dataset = forms.ModelChoiceField(
-        label=_("Dataset"), queryset=Dataset.objects.none(), to_field_name="code"
+class ReadForm(DatasetChoiceForm):
+    """Staff look up another department's data for a stated purpose."""
+
+    subject = forms.CharField(
+        label=_("Identity number or unified social credit code"), max_length=18, min_length=18
     )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    application = forms.CharField(label=_("Application number"), max_length=64, required=False)
+
+
+class GrantRequestForm(DatasetChoiceForm):
     fields_wanted = forms.CharField(
         label=_("Fields"), help_text=_("Field names separated by commas."), max_length=500
     )
@@ -40,14 +42,6 @@ class GrantRequestForm(forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
     valid_from = forms.DateField(label=_("Valid from"), initial=dt.date.today)
     valid_until = forms.DateField(label=_("Valid until"))
-
-    def __init__(
-        self, *args: Any, datasets: QuerySet[Dataset] | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["dataset"]
-        if datasets is not None and isinstance(field, forms.ModelChoiceField):
-            field.queryset = datasets
 
     def fields_list(self) -> list[str]:
         return [f.strip() for f in self.cleaned_data["fields_wanted"].split(",") if f.strip()]

@@ -159,77 +159,37 @@ def exchange_read(
     outcome = Outcome.GRANTED if reason in GRANTED_REASONS else Outcome.REFUSED
     logged_fields = allowed if outcome == Outcome.GRANTED else wanted
     if settings.BENCHMARK_SKIP_LEDGER:
-        return _read_without_ledger(
-            reader,
-            dataset,
-            subject_identifier,
-            logged_fields,
-            purpose,
-            application_number,
-            outcome,
-            reason,
-            allowed,
-            data,
-            now,
+        # Benchmarks only (check --deploy refuses it): the same read without its ledger event.
+        subject, event_id = subject_hash(subject_identifier), uuid.uuid4()
+    else:
+        event = ledger_event_record(
+            department=reader.department.code,
+            user_id=None if reader.user is None else str(reader.user.pk),
+            system_id=None if reader.system is None else reader.system.key_id,
+            dataset=dataset.code,
+            fields=logged_fields,
+            purpose=purpose,
+            application=application_number or None,
+            outcome=outcome,
+            reason=reason,
+            subject_identifier=subject_identifier,
+            request_signature=request_signature,
+            at=now,
         )
-    event = ledger_event_record(
-        department=reader.department.code,
-        user_id=None if reader.user is None else str(reader.user.pk),
-        system_id=None if reader.system is None else reader.system.key_id,
-        dataset=dataset.code,
-        fields=logged_fields,
-        purpose=purpose,
-        application=application_number or None,
-        outcome=outcome,
-        reason=reason,
-        subject_identifier=subject_identifier,
-        request_signature=request_signature,
-        at=now,
-    )
+        subject, event_id = str(event.payload["subject"]), event.id
     access = Access.objects.create(
         at=now,
         dataset=dataset,
         reader_department=reader.department,
         reader_user=reader.user,
         reader_system=reader.system,
-        subject_hash=event.payload["subject"],
+        subject_hash=subject,
         fields=logged_fields,
         purpose=purpose,
         application_number=application_number,
         outcome=outcome,
         reason=reason,
-        ledger_event_id=event.id,
-    )
-    return ReadResult(access=access, outcome=outcome, reason=reason, fields=allowed, data=data)
-
-
-def _read_without_ledger(
-    reader: Reader,
-    dataset: Dataset,
-    subject_identifier: str,
-    fields: list[str],
-    purpose: str,
-    application_number: str,
-    outcome: Outcome,
-    reason: ReadReason,
-    allowed: list[str],
-    data: dict[str, object] | None,
-    now: dt.datetime,
-) -> ReadResult:
-    """Benchmark baseline only: the same read, without its ledger event."""
-    access = Access.objects.create(
-        at=now,
-        dataset=dataset,
-        reader_department=reader.department,
-        reader_user=reader.user,
-        reader_system=reader.system,
-        subject_hash=subject_hash(subject_identifier),
-        fields=fields,
-        purpose=purpose,
-        application_number=application_number,
-        outcome=outcome,
-        reason=reason,
-        ledger_event_id=uuid.uuid4(),
+        ledger_event_id=event_id,
     )
     return ReadResult(access=access, outcome=outcome, reason=reason, fields=allowed, data=data)
 
