@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ledger.tasks.ledger_sequence_task",
         "schedule": env.int("LEDGER_SWEEP_SECONDS", default=30),
     },
+    "services-email-sweep": {
+        "task": "portal.services.tasks.notifications_email_sweep_task",
+        "schedule": env.int("SERVICES_EMAIL_SWEEP_SECONDS", default=300),
+    },
     "ledger-checkpoint": {
         "task": "ledger.tasks.ledger_checkpoint_task",
         "schedule": env.int("LEDGER_CHECKPOINT_SECONDS", default=60),

@@ -676,6 +676,20 @@ def _notify(*, application: Application, event: ApplicationEvent) -> Notificatio
     return notification
 
 
+def notifications_email_pending(*, limit: int = 500) -> int:
+    """Send the e-mails not sent yet (the broker was down, a worker died): the beat sweeper.
+
+    Each send locks and marks its row, so this never sends a notice twice.
+    """
+    pending = list(
+        Notification.objects.filter(emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(notification_email_send(notification_id=pk) for pk in pending)
+
+
 @transaction.atomic
 def notification_email_send(*, notification_id: int) -> bool:
     """Send the e-mail of one notice, at most once (the row is locked and marked)."""

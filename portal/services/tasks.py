@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from portal.services.services import notification_email_send
+from portal.services.services import notification_email_send, notifications_email_pending
 
 
 @shared_task(
@@ -9,3 +9,9 @@ from portal.services.services import notification_email_send
 def notification_email_task(notification_id: int) -> bool:
     """E-mail one notice; a repeated delivery of the task sends nothing more."""
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def notifications_email_sweep_task() -> int:
+    """Beat: e-mail the notices whose e-mail could not be dispatched at the time."""
+    return notifications_email_pending()

@@ -3,12 +3,14 @@
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +101,8 @@ def stack(tmp_path: Path) -> Iterator[dict[str, object]]:
             "PORTAL_VAR_DIR": str(tmp_path / "var"),
             "API_SYSTEM_RATE": "1000000/min",
             "LEDGER_SWEEP_SECONDS": "2",
+            "SERVICES_EMAIL_SWEEP_SECONDS": "2",
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "LEDGER_CHECKPOINT_SECONDS": "3600",
             "LEDGER_BATCH_SIZE": "50",
             "DJANGO_LOG_LEVEL": "WARNING",
@@ -137,7 +141,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, object]]:
 
 def _get(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(url, timeout=5) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -158,9 +162,9 @@ def signed_read(base: str, key_id: str, key: Ed25519PrivateKey, n: int, world: W
         ensure_ascii=False,
     ).encode()
     headers = signed_headers(method="POST", url=url, body=body, key_id=key_id, key=key)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=30) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -172,3 +176,33 @@ def worker(env: dict[str, str], name: str, *, beat: bool = False) -> subprocess.
     if beat:
         args += ["--beat", "-s", str(Path(env["PORTAL_VAR_DIR"]) / f"beat-{name}")]
     return start(args, env)
+
+
+def submit_over_http(base: str, cookie: str, number: str) -> int:
+    """Submit a filled draft as the applicant's browser would: read the page, post the form."""
+    url = f"{base}/my/applications/{number}/submit/"
+    with urllib.request.urlopen(
+        urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30
+    ) as page:
+        html = page.read().decode()
+        csrf_cookie = next(
+            c.split(";")[0] for c in page.headers.get_all("Set-Cookie") or [] if "csrftoken" in c
+        )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}).encode(),
+        headers={"Cookie": f"{cookie}; {csrf_cookie}"},
+        method="POST",
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code

@@ -8,15 +8,22 @@ gunicorn server and real Celery workers, all on the test database.
 
 import json
 import signal
+from pathlib import Path
 
 import pytest
 
+from benchmarks.common import session_cookie
 from ledger.models import Entry, PendingEvent
 from ledger.selectors import ledger_verify_database
 from portal.exchange.models import Access
+from portal.services.constants import ApplicationStatus
+from portal.services.models import Application, Notification
+from portal.services.services import application_step_save
+from tests.conftest import make_citizen
 from tests.exchange.factories import make_grant, make_system, make_world
-from tests.faults.conftest import PrivateRedis, signed_read, stop, worker
+from tests.faults.conftest import PrivateRedis, signed_read, stop, submit_over_http, worker
 from tests.integration.conftest import wait_for
+from tests.services.conftest import GOOD_STEPS, make_application, make_office, make_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +39,26 @@ def test_reads_survive_redis_down_and_a_killed_worker(stack: dict[str, object]) 
     procs = stack["procs"]
     assert isinstance(procs, list)
 
+    office = make_office()
+    service = make_service(office.department, materials=[])
+    applicant = make_citizen(email="applicant@example.cn")
+    drafts = []
+    for _ in range(3):
+        draft = make_application(service, applicant)
+        for step, values in enumerate(GOOD_STEPS):
+            application_step_save(application=draft, user=applicant, step=step, values=values)
+        drafts.append(draft.number)
+    cookie = session_cookie(applicant.username)
+
     statuses = [signed_read(base, system.key_id, key, n, world) for n in range(20)]
-    # Redis goes away: reads go on (the sequencing request cannot be sent; events wait).
+    # Redis goes away: reads go on (the sequencing request cannot be sent; events wait), and
+    # people still submit applications (their e-mail notices wait for the sweeper).
     redis.stop()
     statuses += [signed_read(base, system.key_id, key, n, world) for n in range(20, 60)]
     assert statuses == [200] * 60, statuses
+    assert [submit_over_http(base, cookie, number) for number in drafts] == [302] * 3
+    submitted = Application.objects.filter(number__in=drafts, status=ApplicationStatus.SUBMITTED)
+    assert submitted.count() == 3
     assert PendingEvent.objects.count() == 60  # nothing sequenced: no worker, no broker
 
     # Redis is back; a worker starts and is killed in the middle of sequencing.
@@ -58,6 +80,12 @@ def test_reads_survive_redis_down_and_a_killed_worker(stack: dict[str, object]) 
     assert sorted(entries) == sorted(accesses), "each read in the ledger exactly once"
     assert list(Entry.objects.order_by("index").values_list("index", flat=True)) == list(range(80))
     assert ledger_verify_database() is None
+    # Every submission's notice was e-mailed once, by the sweeper, after Redis came back.
+    notices = Notification.objects.filter(recipient=applicant)
+    assert notices.count() == 3
+    assert wait_for(lambda: not notices.filter(emailed_at__isnull=True).exists(), timeout=60)
+    mails = list((Path(env["PORTAL_VAR_DIR"]) / "mail").iterdir())
+    assert sum("applicant@example.cn" in m.read_text() for m in mails) == 3
     # Each entry carries the department system's request signature.
     entry = Entry.objects.order_by("index").first()
     assert entry is not None

@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+
+from ledger.keys import subject_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,6 +31,9 @@ def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env["DATABASE_URL"] = (
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
+    # The same secrets as this process: sessions made here are valid there, subject hashes match.
+    env["DJANGO_SECRET_KEY"] = settings.SECRET_KEY
+    env["LEDGER_SUBJECT_SECRET"] = subject_secret().decode()
     env.update(extra or {})
     return env
 
