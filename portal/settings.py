@@ -242,6 +242,8 @@ LEDGER_BACKLOG_MAX_SECONDS = env.int("LEDGER_BACKLOG_MAX_SECONDS", default=300)
 # Bearer token for /metrics from other hosts (without it, loopback only).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 LEDGER_BATCH_SIZE = env.int("LEDGER_BATCH_SIZE", default=5000)
+# Pause of the sequencer between passes while events keep arriving (batches them up).
+LEDGER_SEQUENCE_LINGER_SECONDS = env.float("LEDGER_SEQUENCE_LINGER_SECONDS", default=0.25)
 LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
 
 # --- Subsidy policies ---------------------------------------------------------

@@ -219,7 +219,8 @@ def test_a_worker_killed_mid_batch_with_redis_down_loses_and_duplicates_nothing(
             # Hold the tree table: the worker signs and streams its 20,000 entries, then waits
             # here to write the tree nodes, in the middle of its batch transaction.
             blocker.execute("LOCK TABLE ledger_treehash IN SHARE MODE")
-            sender = Celery("sender", broker=private_redis.url)
+            # Not the current app: shared tasks elsewhere in this process keep the real broker.
+            sender = Celery("sender", broker=private_redis.url, set_as_current=False)
             sender.send_task("ledger.tasks.ledger_sequence_task")
             in_batch = (
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
