@@ -89,15 +89,7 @@ class ApplicationDetailApi(APIView):
 
     @extend_schema(responses={200: ApplicationDetailOutputSerializer})
     def get(self, request: Request, number: str) -> Response:
-        application = _application(request, number)
-        events = ApplicationEvent.objects.select_related("actor_user", "actor_system")
-        application = (
-            Application.objects.filter(pk=application.pk)
-            .select_related("service", "firm")
-            .prefetch_related(Prefetch("events", queryset=events), "materials__exchange_department")
-            .get()
-        )
-        return Response(ApplicationDetailOutputSerializer(application).data)
+        return _detail(_application(request, number))
 
 
 class ApplicationTransitionApi(APIView):
