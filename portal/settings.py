@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "policies.tasks.firm_profiles_refresh_task",
         "schedule": env.int("POLICIES_PROFILE_REFRESH_SECONDS", default=86400),
     },
+    "departments-signature-purge": {
+        "task": "portal.departments.tasks.used_signatures_purge_task",
+        "schedule": env.int("SIGNATURE_PURGE_SECONDS", default=600),
+    },
 }
 
 # --- Access ledger -----------------------------------------------------------

@@ -63,11 +63,17 @@ class DepartmentSystem(models.Model):
 class UsedSignature(models.Model):
     """A department system's request signature already accepted: refuses replays."""
 
-    signature_hash = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the signature bytes that verified (not of the Signature header text).
+    signature_hash = models.CharField(max_length=64)
     key_id = models.CharField(max_length=64)
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_id", "signature_hash"], name="usedsignature_once_per_key"
+            )
+        ]
         verbose_name = _("used request signature")
         verbose_name_plural = _("used request signatures")
 

@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from portal.departments.constants import ROLE_PERMISSIONS, StaffRole
-from portal.departments.models import Department, DepartmentSystem
+from portal.departments.models import Department, DepartmentSystem, UsedSignature
 
 
 @transaction.atomic
@@ -40,3 +43,10 @@ def department_system_upsert(
         defaults={"department": department, "name": name, "public_key": public_key},
     )
     return system
+
+
+@transaction.atomic
+def used_signatures_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget replay records that have expired (their signatures are refused as too old anyway)."""
+    deleted, _ = UsedSignature.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted

@@ -3,14 +3,21 @@
 Verification uses the maintained ``http-message-signatures`` library. A request must
 cover ``@method``, ``@target-uri`` and, when it has a body, ``content-digest``
 (RFC 9530); carry ``created`` no older than ``SIGNATURE_MAX_AGE``; and never be seen
-before (replays are refused by remembering each accepted signature until it expires).
+before. Replays are refused by remembering, until it expires, each verified signature
+by its key id and the signature bytes that verified (RFC 9421 §3.2), never by the
+``Signature`` header text: the dictionary label and any parameters on the member are not
+covered by the signature (§4.2), so renaming ``pyhms=`` to ``x=`` or adding ``;p=1`` must
+not make a used signature new. Ed25519 verification in ``cryptography`` rejects
+non-canonical encodings, so the verified bytes of one signature are unique.
 """
 
 import base64
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import http_sf
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import IntegrityError, transaction
@@ -90,7 +97,7 @@ def verify_signed_request(request: HttpRequest) -> VerifiedRequest:
     keys = _SystemKeys()
     verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=keys)
     try:
-        verifier.verify(
+        results = verifier.verify(
             message,
             max_age=SIGNATURE_MAX_AGE,
             require_components=REQUIRED_COMPONENTS,
@@ -106,7 +113,10 @@ def verify_signed_request(request: HttpRequest) -> VerifiedRequest:
     if keys.system is None:
         raise SignatureRefused(_("The signature names no known key."))
     signature = headers["Signature"]
-    _remember(signature=signature, key_id=keys.system.key_id)
+    _remember(
+        signatures=_verified_signature_bytes(signature, labels=[r.label for r in results]),
+        key_id=keys.system.key_id,
+    )
     return VerifiedRequest(
         system=keys.system,
         keyid=keys.system.key_id,
@@ -129,17 +139,44 @@ def _describe(message: str) -> str:
     return _("The signature does not verify for this request.")
 
 
-def _remember(*, signature: str, key_id: str) -> None:
-    """Refuse a replay: each accepted signature is kept until it could no longer be valid."""
-    digest = hashlib.sha256(signature.encode()).hexdigest()
+def _verified_signature_bytes(header: str, *, labels: Iterable[str]) -> list[bytes]:
+    """The signature bytes (RFC 9421 §3.2) of the members that verified, ignoring their labels."""
+    try:
+        parsed = http_sf.parse(header.encode(), tltype="dictionary")
+    except Exception as exc:  # The verifier has parsed it already; this does not happen.
+        raise SignatureRefused(_("The Signature header is malformed.")) from exc
+    values: list[bytes] = []
+    for label in labels:
+        member = parsed.get(label) if isinstance(parsed, dict) else None
+        value = member[0] if isinstance(member, tuple) else None
+        if not isinstance(value, bytes):
+            raise SignatureRefused(_("The Signature header is malformed."))
+        values.append(value)
+    return values
+
+
+def replay_key(*, signature: bytes) -> str:
+    """What the replay cache stores with the key id: SHA-256 of the verified signature bytes."""
+    return hashlib.sha256(signature).hexdigest()
+
+
+def _remember(*, signatures: list[bytes], key_id: str) -> None:
+    """Refuse a replay: each verified signature is kept, by key id and bytes, until it expires.
+
+    Every signature of the request is remembered, and the request is a replay when any of
+    them was seen before (or appears twice in the same request).
+    """
     from portal.departments.models import UsedSignature
 
+    expires_at = timezone.now() + SIGNATURE_MAX_AGE + dt.timedelta(minutes=1)
+    digests = [replay_key(signature=value) for value in signatures]
+    if not digests or len(set(digests)) != len(digests):
+        raise SignatureRefused(_("This signed request was already received (replay)."))
     try:
         with transaction.atomic():
-            UsedSignature.objects.create(
-                signature_hash=digest,
-                key_id=key_id,
-                expires_at=timezone.now() + SIGNATURE_MAX_AGE + dt.timedelta(minutes=1),
-            )
+            for digest in digests:
+                UsedSignature.objects.create(
+                    signature_hash=digest, key_id=key_id, expires_at=expires_at
+                )
     except IntegrityError:
         raise SignatureRefused(_("This signed request was already received (replay).")) from None
