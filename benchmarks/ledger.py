@@ -260,11 +260,13 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
     pg_version: int = connection.pg_version  # type: ignore[attr-defined]  # PostgreSQL only
-    with connection.cursor() as cursor:
+    # The ledger refuses TRUNCATE unless its owner asks for it in the same transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ledger.allow_truncate = 'on'")
         cursor.execute(
             "TRUNCATE ledger_entry, ledger_treehash, ledger_pendingevent, ledger_cosignature,"
             " ledger_checkpoint, ledger_ledgerkey, ledger_witness"

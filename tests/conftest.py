@@ -2,7 +2,7 @@
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -56,6 +56,36 @@ def make_staff(department: Department, *roles: StaffRole, username: str | None =
 def make_firm(name: str = "测试科技有限公司") -> Firm:
     n = next(_seq)
     return firm_register(name=f"{name}{n}", uscc=demo_uscc(f"91330106MA2{n:06d}"), region="330100")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_truncate_the_ledger() -> Iterator[None]:
+    """Let the suite's flush (transactional tests) empty the ledger tables on PostgreSQL.
+
+    The ledger refuses TRUNCATE unless its tables' owner sets ``ledger.allow_truncate``
+    in the same transaction (ledger/migrations/0004_refuse_truncate.py); the flush runs
+    its statements in one transaction, so the setting goes first. Test-only.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(
+        self: DatabaseOperations,
+        style: object,
+        tables: Sequence[str],
+        *,
+        reset_sequences: bool = False,
+        allow_cascade: bool = False,
+    ) -> list[str]:
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        return ["SET LOCAL ledger.allow_truncate = 'on'", *statements] if statements else []
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign,assignment]  # test hook
+    yield
+    DatabaseOperations.sql_flush = original  # type: ignore[method-assign]  # restore
 
 
 @pytest.fixture
