@@ -12,12 +12,13 @@ from django.db import transaction
 
 from ledger.constants import KeyKind, Outcome
 from ledger.core.signing import ALG_COSIGNATURE_V1, SigningKey, generate, load_signing_key
-from ledger.keys import log_signing_key
+from ledger.keys import log_signing_key, private_dir
 from ledger.models import Entry, LedgerKey, PendingEvent, Witness
 from ledger.services import checkpoint_create, ledger_event_record, ledger_sequence_all
 from portal.departments.models import Department
 
-# department code, port on loopback
+# department code, and the port recorded by ``seed_demo`` alone; ``rundemo`` starts each
+# witness on a free port and records where it listens (two demos on one host never clash).
 DEMO_WITNESSES = [("sjj", 8781), ("scjg", 8782)]
 
 
@@ -29,36 +30,45 @@ def _witness_key(code: str) -> tuple[SigningKey, Path]:
     path = _keys_dir() / f"witness-{code}.skey"
     if not path.exists():
         key = generate(f"witness.{code}.portal.localhost", ALG_COSIGNATURE_V1)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(key.skey + "\n")
     return load_signing_key(path=path), path
 
 
-def demo_witness_commands() -> list[list[str]]:
-    """Argument lists that start the demo witnesses as separate processes."""
+def demo_witness_commands() -> dict[str, list[str]]:
+    """Argument lists that start the demo witnesses as separate processes, by department.
+
+    Each listens on a port the system picks (``:0``) and prints it on its first line.
+    """
     log_vkey = log_signing_key().vkey
-    commands = []
-    for code, port in DEMO_WITNESSES:
+    commands = {}
+    for code, _port in DEMO_WITNESSES:
         _key, path = _witness_key(code)
         state = Path(settings.VAR_DIR) / f"witness-{code}.state.json"
-        commands.append(
-            [
-                sys.executable,
-                "-m",
-                "ledger.witness",
-                "--key-file",
-                str(path),
-                "--state",
-                str(state),
-                "--log-vkey",
-                log_vkey,
-                "--listen",
-                f"127.0.0.1:{port}",
-            ]
-        )
+        commands[code] = [
+            sys.executable,
+            "-m",
+            "ledger.witness",
+            "--key-file",
+            str(path),
+            "--state",
+            str(state),
+            "--log-vkey",
+            log_vkey,
+            "--listen",
+            "127.0.0.1:0",
+        ]
     return commands
+
+
+@transaction.atomic
+def demo_witnesses_listen_at(*, ports: dict[str, int]) -> None:
+    """Tell the ledger where each started demo witness listens."""
+    for code, port in ports.items():
+        key, _path = _witness_key(code)
+        Witness.objects.filter(name=key.name).update(url=f"http://127.0.0.1:{port}")
 
 
 @transaction.atomic

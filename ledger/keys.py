@@ -1,8 +1,9 @@
 """Where the log's private key and the subject-hash secret come from.
 
 Private keys are read from the environment (``LEDGER_LOG_KEY``, C2SP skey text) or a
-file (``LEDGER_LOG_KEY_FILE``); never from the database. Only for the local demo, a
-missing key file is generated (mode 0600) in a folder git ignores.
+file (``LEDGER_LOG_KEY_FILE``); never from the database. Only for the local demo
+(``PORTAL_DEMO``), a missing key file is generated (mode 0600, in a 0700 folder git
+ignores); anywhere else a missing key is a configuration error that says what to set.
 """
 
 import os
@@ -11,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from ledger.core.signing import SigningKey, generate, load_signing_key
 
@@ -18,11 +20,30 @@ from ledger.core.signing import SigningKey, generate, load_signing_key
 def write_new_key(*, name: str, path: Path) -> SigningKey:
     """Generate an Ed25519 log key and write its skey to ``path`` readable by the owner only."""
     key = generate(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(key.skey + "\n")
     return key
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed; the folder is the owner's only (0700).
+
+    An existing folder of this user is tightened too; one of another user (e.g. root's
+    /etc/portal/keys) is left to its owner.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
+def _refuse_outside_demo(what: str, hint: str) -> None:
+    if not settings.PORTAL_DEMO:
+        raise ImproperlyConfigured(
+            f"{what} is missing and is generated only for the demo (PORTAL_DEMO). {hint}"
+        )
 
 
 @lru_cache(maxsize=4)
@@ -31,6 +52,11 @@ def _load_log_key(env_name: str, file: str, name: str) -> SigningKey:
         return load_signing_key(env=env_name)
     path = Path(file)
     if not path.exists():
+        _refuse_outside_demo(
+            f"The ledger log key {path}",
+            "Set LEDGER_LOG_KEY, or LEDGER_LOG_KEY_FILE to a key made by "
+            "`manage.py ledger_keys --out FILE` (docs/deploy.md, Keys).",
+        )
         try:
             return write_new_key(name=name, path=path)
         except FileExistsError:  # another process made it first
@@ -50,7 +76,11 @@ def _subject_secret(value: str, file: str) -> bytes:
         return value.encode()
     path = Path(file)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_outside_demo(
+            "LEDGER_SUBJECT_SECRET",
+            "Set LEDGER_SUBJECT_SECRET to 64 random hex characters (openssl rand -hex 32).",
+        )
+        private_dir(path.parent)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:

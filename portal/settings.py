@@ -35,8 +35,13 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+# Demo conveniences: generated keys and secrets, `seed_demo`, `rundemo`. On by default only
+# when nothing production-like is set (DJANGO_HTTPS off); never let it generate in production.
+PORTAL_DEMO = env.bool("PORTAL_DEMO", default=not env.bool("DJANGO_HTTPS", default=False))
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _dev_secret_key()
+# Outside the demo, an unset DJANGO_SECRET_KEY stays empty: Django then refuses to sign.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or (_dev_secret_key() if PORTAL_DEMO else "")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

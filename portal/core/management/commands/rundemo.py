@@ -1,11 +1,44 @@
+import re
 import subprocess
 import sys
-from typing import Any
+import threading
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.demo import demo_witness_commands
+from ledger.demo import demo_witness_commands, demo_witnesses_listen_at
+
+_LISTENING = re.compile(r"listening on http://[^\s:]+:(\d+)")
+
+
+def refuse_outside_demo(command: str) -> None:
+    """Demo commands generate keys and load demo accounts: never in production."""
+    if not settings.PORTAL_DEMO:
+        raise CommandError(
+            f"{command} runs only in a demo setup: PORTAL_DEMO is off (DJANGO_HTTPS is on or "
+            "PORTAL_DEMO=false). Use a separate PORTAL_VAR_DIR and database for a demo."
+        )
+
+
+def _start_witness(argv: list[str]) -> tuple[subprocess.Popen[str], int]:
+    """Start a witness on a free port; its first line says which (then echo the rest)."""
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)  # noqa: S603 - fixed
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    found = _LISTENING.search(first)
+    if found is None:
+        child.terminate()
+        raise CommandError(f"A demo witness did not start: {first.strip() or 'no output'}")
+    sys.stdout.write(first)
+
+    def echo(stream: IO[str]) -> None:
+        for line in stream:
+            sys.stdout.write(line)
+
+    threading.Thread(target=echo, args=(child.stdout,), daemon=True).start()
+    return child, int(found.group(1))
 
 
 class Command(BaseCommand):
@@ -19,13 +52,20 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start a worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_outside_demo("rundemo")
         call_command("migrate", interactive=False, verbosity=1)
         call_command("seed_demo")
-        children: list[subprocess.Popen[bytes]] = [
-            subprocess.Popen(argv)  # noqa: S603 - fixed argument list
-            for argv in demo_witness_commands()
-        ]
-        self.stdout.write(self.style.SUCCESS(f"{len(children)} demo witnesses started."))
+        children: list[subprocess.Popen[Any]] = []
+        ports: dict[str, int] = {}
+        for code, argv in demo_witness_commands().items():
+            child, ports[code] = _start_witness(argv)
+            children.append(child)
+        demo_witnesses_listen_at(ports=ports)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(ports)} demo witnesses started on ports {sorted(ports.values())}."
+            )
+        )
         if not options["no_worker"]:
             worker = subprocess.Popen(
                 [

@@ -5,6 +5,7 @@ from ledger.demo import seed_ledger
 from policies.demo import seed as seed_policies
 from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import Firm
+from portal.core.management.commands.rundemo import refuse_outside_demo
 from portal.exchange.demo import seed_exchange
 from portal.services.demo import seed as seed_services
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     help = "Load realistic demo data (idempotent) and print the demo sign-ins."
 
     def handle(self, *args: object, **options: object) -> None:
+        refuse_outside_demo("seed_demo")
         with transaction.atomic():
             sign_ins = seed_accounts()
             datasets = seed_exchange()
