@@ -64,6 +64,7 @@ from policies.rules import RuleError, Truth, evaluate, validate_rule
 from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.accounts.selectors import staff_has_permission
+from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.services import Reader, exchange_read
 
@@ -434,7 +435,7 @@ def policy_amend(
     }
     if not changes:
         return policy, False
-    if policy.status == PolicyStatus.PUBLISHED and not note.strip():
+    if policy.status == PolicyStatus.PUBLISHED and not visible_text(note):
         raise ValidationError({"note": _("Say what the amendment changes and why.")})
     for name, value in clean.items():
         setattr(policy, name, value)
@@ -471,7 +472,7 @@ def policy_withdraw(*, actor: Actor, policy: Policy, note: str) -> Policy:
     _authorise(actor, policy.department)
     if policy.status == PolicyStatus.WITHDRAWN:
         raise ValidationError(_("The policy is already withdrawn."))
-    if not note.strip():
+    if not visible_text(note):
         raise ValidationError({"note": _("Give the reason for the withdrawal.")})
     old = policy.status
     policy.status = PolicyStatus.WITHDRAWN
@@ -1024,7 +1025,7 @@ def award_decline(
         raise ValidationError(_("This benefit was already declined."))
     award.status = AwardStatus.DECLINED
     award.declined_at = timezone.now()
-    award.decline_reason = reason.strip()[:300]
+    award.decline_reason = visible_text(reason)[:300]
     award.save()
     return award
 
@@ -1064,7 +1065,7 @@ def policy_rate(
             "user": representative.user,
             "clarity": clarity,
             "handling": handling,
-            "comment": comment.strip()[:500],
+            "comment": visible_text(comment)[:500],
             "created_at": timezone.now(),
         },
     )

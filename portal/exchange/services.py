@@ -20,6 +20,7 @@ from ledger.constants import Outcome
 from ledger.services import RequestSignatureInput, ledger_event_record, subject_hash
 from portal.accounts.models import User
 from portal.accounts.selectors import staff_has_permission
+from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.constants import (
     GRANTED_REASONS,
@@ -130,7 +131,7 @@ def exchange_read(
     dataset = Dataset.objects.select_related("owner").filter(code=dataset_code).first()
     if dataset is None:
         raise DatasetNotFound({"dataset": _("There is no dataset with this code.")})
-    purpose = purpose.strip()
+    purpose = visible_text(purpose)
     if not purpose:
         raise ValidationError({"purpose": _("State why the data is needed.")})
     wanted = sorted(set(fields)) if fields else dataset.field_names
@@ -368,9 +369,9 @@ def grant_request(
     unknown = [f for f in fields if f not in dataset.field_names]
     if not fields or unknown:
         errors["fields"] = _("Choose fields of the dataset.")
-    if not purpose.strip():
+    if not visible_text(purpose):
         errors["purpose"] = _("State the purpose.")
-    if not legal_basis.strip():
+    if not visible_text(legal_basis):
         errors["legal_basis"] = _("State the legal basis.")
     if valid_until < valid_from:
         errors["valid_until"] = _("The end date must not be before the start date.")
@@ -380,8 +381,8 @@ def grant_request(
         dataset=dataset,
         requester=requester,
         requested_fields=sorted(set(fields)),
-        purpose=purpose.strip(),
-        legal_basis=legal_basis.strip(),
+        purpose=visible_text(purpose),
+        legal_basis=visible_text(legal_basis),
         valid_from=valid_from,
         valid_until=valid_until,
         requested_by=requested_by,
@@ -421,12 +422,12 @@ def grant_decide(
             grant.valid_until = valid_until
         grant.status = GrantStatus.APPROVED
     else:
-        if not note.strip():
+        if not visible_text(note):
             raise ValidationError({"note": _("Give the reason for the refusal.")})
         grant.status = GrantStatus.REFUSED
     grant.decided_by = actor
     grant.decided_at = timezone.now()
-    grant.decision_note = note.strip()
+    grant.decision_note = visible_text(note)
     grant.save()
     return grant
 
@@ -438,7 +439,7 @@ def grant_revoke(*, actor: User, grant: SharingGrant, note: str) -> SharingGrant
         raise ValidationError(_("Only an approved grant can be revoked."))
     grant.status = GrantStatus.REVOKED
     grant.revoked_at = timezone.now()
-    grant.decision_note = note.strip() or grant.decision_note
+    grant.decision_note = visible_text(note) or grant.decision_note
     grant.save()
     return grant
 
@@ -449,9 +450,11 @@ def grant_revoke(*, actor: User, grant: SharingGrant, note: str) -> SharingGrant
 @transaction.atomic
 def objection_raise(*, access: Access, user: User, text: str, firm_id: int | None) -> Objection:
     """A person (or a firm's representative) objects to an access of their data."""
-    if not text.strip():
+    if not visible_text(text):
         raise ValidationError({"text": _("Say why you think this access was not justified.")})
-    return Objection.objects.create(access=access, raised_by=user, firm_id=firm_id, text=text)
+    return Objection.objects.create(
+        access=access, raised_by=user, firm_id=firm_id, text=visible_text(text)
+    )
 
 
 @transaction.atomic
@@ -463,9 +466,9 @@ def objection_respond(*, actor: User, objection: Objection, response: str) -> Ob
     ) or (actor.is_department_staff and actor.has_perm("departments.audit_access"))
     if not may:
         raise PermissionDenied(_("Only the reading department or an auditor can answer."))
-    if not response.strip():
+    if not visible_text(response):
         raise ValidationError({"response": _("Write the answer.")})
-    objection.response = response.strip()
+    objection.response = visible_text(response)
     objection.responded_by = actor
     objection.responded_at = timezone.now()
     objection.status = ObjectionStatus.ANSWERED

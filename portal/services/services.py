@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, User
 from portal.accounts.selectors import staff_has_permission
+from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.models import Dataset
 from portal.exchange.services import Reader, ReadResult, exchange_read
@@ -548,7 +549,7 @@ def _move(
         action=action,
         from_status=before,
         to_status=transition.target,
-        reason=reason.strip(),
+        reason=visible_text(reason),
     )
     if action == Action.APPROVE:
         _decision_issue(application=application, at=now)
@@ -595,7 +596,7 @@ def application_transition(
                 _("This cannot be done while the application is “%(status)s”.")
                 % {"status": ApplicationStatus(application.status).label}
             )
-        if transition.reason_required and not reason.strip():
+        if transition.reason_required and not visible_text(reason):
             raise ValidationError({"reason": _("Give the reason; the applicant will read it.")})
         _move(application=application, action=action, user=user, system=system, reason=reason)
     return application
@@ -759,7 +760,7 @@ def evaluation_create(
         application=application,
         department=application.department,
         rating=rating,
-        comment=comment.strip(),
+        comment=visible_text(comment),
         status=(
             EvaluationStatus.AWAITING_REPLY
             if rating <= POOR_RATING_MAX
@@ -777,9 +778,9 @@ def evaluation_reply(*, evaluation: Evaluation, user: User, reply: str) -> Evalu
         or staff_has_permission(user=user, department=department, codename="approve_application")
     ):
         raise PermissionDenied(_("Only the department's administrator or approvers reply."))
-    if not reply.strip():
+    if not visible_text(reply):
         raise ValidationError({"reply": _("Write the reply.")})
-    evaluation.reply = reply.strip()
+    evaluation.reply = visible_text(reply)
     evaluation.replied_by = user
     evaluation.replied_at = timezone.now()
     evaluation.status = EvaluationStatus.REPLIED

@@ -1,13 +1,28 @@
 """Hostile input: malformed JSON, wrong content types, oversize bodies, HTML in free text."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ledger.models import PendingEvent
+from portal.core.text import visible_text
 from portal.departments.constants import StaffRole
+from portal.exchange.services import (
+    Reader,
+    exchange_read,
+    grant_decide,
+    grant_request,
+    objection_raise,
+    objection_respond,
+)
 from tests.conftest import make_citizen, make_department, make_staff
+from tests.exchange.factories import FIRM_CODE, make_grant, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +77,90 @@ def test_path_traversal_in_urls_finds_nothing(client: Client) -> None:
     for path in ("/static/../portal/settings.py", "/static/..%2f..%2fpyproject.toml"):
         response = client.get(path)
         assert response.status_code == 404
+
+
+# --- Required free text made of invisible characters -------------------------------------
+
+INVISIBLE = ["\u200b", "\u200b\u2060\ufeff", " \u3000\u200b ", "\u202e", "\u3164", "\x00\t"]
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u3000\u00a0\u202e\u2028\u2029"
+invisible_chars = st.sampled_from(list(_INVISIBLE_CHARS + "\u3164\uffa0\u2800\x00\x1f\x7f \t\n"))
+
+
+@given(st.lists(invisible_chars, max_size=12).map("".join))
+def test_visible_text_of_only_invisible_characters_is_empty(text: str) -> None:
+    assert visible_text(text) == ""
+
+
+@given(st.lists(invisible_chars, max_size=4).map("".join), st.text(min_size=1, max_size=20))
+def test_visible_text_keeps_what_is_visible(edge: str, middle: str) -> None:
+    core = visible_text(middle)
+    if core:
+        assert visible_text(edge + core + edge) == core
+
+
+def test_emoji_joiners_inside_text_are_kept() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert visible_text(f"\u200b{family}\u200b") == family
+
+
+@pytest.mark.parametrize("purpose", INVISIBLE)
+def test_invisible_purpose_is_refused_by_the_api(client: Client, purpose: str) -> None:
+    world = make_world()
+    make_grant(world, ["name"])
+    client.force_login(make_staff(world.reader, StaffRole.REVIEWER))
+    body = {"dataset": world.conditional.code, "subject": FIRM_CODE, "purpose": purpose}
+    response = client.post(
+        READ, data=json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert "purpose" in response.json()["errors"]
+    assert PendingEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("text", INVISIBLE)
+def test_every_required_text_refuses_invisible_characters(text: str) -> None:
+    """Purpose, legal basis, refusal reason, objection and its answer: one rule for all."""
+    world = make_world()
+    reader = make_staff(world.reader, StaffRole.REVIEWER)
+    steward = make_staff(world.owner, StaffRole.DATA_STEWARD)
+    today = dt.date.today()
+    grant_args = {
+        "dataset": world.conditional,
+        "requester": world.reader,
+        "fields": ["name"],
+        "valid_from": today,
+        "valid_until": today + dt.timedelta(days=30),
+    }
+    with pytest.raises(ValidationError) as refused:
+        grant_request(**grant_args, purpose=text, legal_basis=text)  # type: ignore[arg-type]
+    assert set(refused.value.message_dict) == {"purpose", "legal_basis"}
+    grant = grant_request(**grant_args, purpose="审核", legal_basis="条例")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as refused:
+        grant_decide(actor=steward, grant=grant, approve=False, note=text)
+    assert "note" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        exchange_read(
+            reader=Reader(department=world.reader, user=reader),
+            dataset_code=world.open.code,
+            subject_identifier=FIRM_CODE,
+            fields=["name"],
+            purpose=text,
+        )
+    assert "purpose" in refused.value.message_dict
+    access = exchange_read(
+        reader=Reader(department=world.reader, user=reader),
+        dataset_code=world.open.code,
+        subject_identifier=FIRM_CODE,
+        fields=["name"],
+        purpose="\u200b核验\u200b",
+    ).access
+    assert access.purpose == "核验"
+    with pytest.raises(ValidationError) as refused:
+        objection_raise(access=access, user=make_citizen(), text=text, firm_id=None)
+    assert "text" in refused.value.message_dict
+    objection = objection_raise(access=access, user=make_citizen(), text="为何读取？", firm_id=None)
+    admin = make_staff(world.reader, StaffRole.DEPARTMENT_ADMIN)
+    with pytest.raises(ValidationError) as refused:
+        objection_respond(actor=admin, objection=objection, response=text)
+    assert "response" in refused.value.message_dict
