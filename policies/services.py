@@ -64,6 +64,7 @@ from policies.rules import RuleError, Truth, evaluate, validate_rule
 from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.accounts.selectors import staff_has_permission
+from portal.core.parsers import loads_bounded
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.services import Reader, exchange_read
@@ -251,9 +252,10 @@ def _rule(raw: Mapping[str, object], errors: _Errors) -> dict[str, object]:
         return {"all": []}
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            errors["eligibility"] = _("The rule is not valid JSON: %(e)s") % {"e": exc.msg}
+            value = loads_bounded(value)
+        except ValueError as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            errors["eligibility"] = _("The rule is not valid JSON: %(e)s") % {"e": reason}
             return {}
     try:
         validate_rule(value)
@@ -555,8 +557,8 @@ def policies_import(*, actor: Actor, rows: Sequence[object], publish: bool = Fal
 def parse_json_rows(content: bytes | str) -> list[object]:
     """Rows of a JSON import file: a list of policies, or ``{"policies": [...]}``."""
     try:
-        data = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = loads_bounded(content)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, JSONTooDeep
         raise ValidationError(_("The file is not valid JSON: %(e)s") % {"e": exc}) from None
     if isinstance(data, dict) and isinstance(data.get("policies"), list):
         data = data["policies"]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -27,7 +28,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(detail, dict) and set(detail) == {"detail"}:
         body["detail"] = str(detail["detail"])
     elif isinstance(detail, dict | list):
-        body["detail"] = "The request has invalid fields." if response.status_code == 400 else ""
+        body["detail"] = _("The request has invalid fields.") if response.status_code == 400 else ""
         body["errors"] = detail
     else:
         body["detail"] = str(detail)

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.models import PendingEvent
+from portal.core.parsers import MAX_JSON_DEPTH, JSONTooDeep, json_depth, loads_bounded
 from portal.core.text import visible_text
 from portal.departments.constants import StaffRole
 from portal.exchange.services import (
@@ -164,3 +165,71 @@ def test_every_required_text_refuses_invisible_characters(text: str) -> None:
     with pytest.raises(ValidationError) as refused:
         objection_respond(actor=admin, objection=objection, response=text)
     assert "response" in refused.value.message_dict
+
+
+# --- Anonymous requests that used to end in a server error ------------------------------
+
+
+@pytest.mark.parametrize("code", ["a/b", "../x", "a b", "<script>", "é", "A" * 40, "a\x00b"])
+def test_verify_page_answers_any_code_without_a_server_error(client: Client, code: str) -> None:
+    response = client.get("/services/verify/", {"code": code})
+    assert response.status_code == 400
+    if "\x00" not in code:  # NUL is refused before the page (RejectNulMiddleware)
+        assert "没有以该验证码出具的文书" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/services/verify/a%00b", "/services/a%00b/"])
+def test_nul_in_a_path_is_not_a_server_error(client: Client, path: str) -> None:
+    assert client.get(path).status_code in (400, 404)
+
+
+def _nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+RULES = "/api/v1/policies/rules/validate"
+
+
+@pytest.mark.parametrize("depth", [100, 5_000, 100_000])
+def test_deeply_nested_json_is_a_400_problem_for_anyone(client: Client, depth: int) -> None:
+    """The public rule check: anonymous, so the body is parsed before anything else."""
+    body = b'{"rule": ' + _nested(depth) + b"}"
+    response = client.post(
+        RULES, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400, response.status_code
+    assert response["Content-Type"] == "application/problem+json"
+    assert "levels deep" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url", [READ, "/api/v1/exchange/grants/request", "/api/v1/policies/drafts"]
+)
+def test_deeply_nested_json_is_refused_on_authenticated_endpoints(
+    staff_client: Client, url: str
+) -> None:
+    response = staff_client.post(url, data=_nested(5_000), content_type="application/json")
+    assert response.status_code == 400, (url, response.status_code)
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_nul_in_an_api_query_is_a_400_problem(client: Client) -> None:
+    response = client.get("/api/v1/exchange/datasets/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_loads_bounded_refuses_deep_nesting_and_keeps_the_rest() -> None:
+    assert loads_bounded('{"a": [1, {"b": 2}]}') == {"a": [1, {"b": 2}]}
+    with pytest.raises(JSONTooDeep):
+        loads_bounded(_nested(MAX_JSON_DEPTH + 1))
+    with pytest.raises(JSONTooDeep):
+        loads_bounded(_nested(100_000))
+    assert json_depth(loads_bounded(_nested(MAX_JSON_DEPTH))) == MAX_JSON_DEPTH
+
+
+def test_deep_policy_import_is_a_validation_error() -> None:
+    from policies.services import parse_json_rows
+
+    with pytest.raises(ValidationError):
+        parse_json_rows(_nested(100_000))
