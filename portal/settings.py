@@ -6,6 +6,7 @@ broker) and production is configured entirely from the environment. The table
 of variables is in README.md and ``.env.example``.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -23,15 +24,22 @@ env = environ.Env()
 # Local state of the zero-configuration setup (SQLite file, broker queue,
 # uploaded files, generated dev secret). Never served, never committed.
 VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Private to the service user (keys, database, uploads, mail live here).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 
 
 def _dev_secret_key() -> str:
     """A random key kept in VAR_DIR, used only when DJANGO_SECRET_KEY is unset."""
     path = VAR_DIR / "dev_secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -151,6 +159,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Uploaded materials live outside the web root and are served only through views.
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded and generated files are the service user's only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # One-stop services: limits of uploaded materials, and when a deadline counts as near.
 SERVICES_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from portal.core import checks  # noqa: F401 - registers the deploy checks
+        from portal.core.files import sqlite_files_private
+
+        connection_created.connect(sqlite_files_private, dispatch_uid="sqlite_files_private")

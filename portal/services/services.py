@@ -55,6 +55,7 @@ from portal.services.models import (
 )
 from portal.services.schema import schema_errors, schema_fields, step_form, to_form_data, to_json
 from portal.services.selectors import DEPARTMENTS_CACHE_KEY
+from portal.services.uploads import upload_structure_error
 from portal.services.workdays import add_working_days, working_days_between
 
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUPPLEMENT_REQUESTED})
@@ -360,6 +361,8 @@ def material_upload(
             {"file": _("Only PDF, JPEG and PNG files are accepted; this file is none of them.")}
         )
     content_type, ext = sniffed
+    if (problem := upload_structure_error(file=upload, content_type=content_type)) is not None:
+        raise ValidationError({"file": problem})
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -1,10 +1,13 @@
 """Factories of the services tests: a department with staff of each role, a service, files."""
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
 
 from portal.accounts.constants import RepresentativeRole
 from portal.accounts.models import Firm, User
@@ -17,9 +20,25 @@ from portal.services.models import Application, ServiceItem
 from portal.services.services import application_create_draft, service_item_upsert
 from tests.conftest import make_citizen, make_department, make_firm, make_staff
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _pdf() -> bytes:
+    """A real one-page PDF (uploads are checked by structure, not only by magic bytes)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _image(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), "white").save(out, kind)
+    return out.getvalue()
+
+
+PDF = _pdf()
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 SCHEMA: dict[str, object] = {
     "steps": [
