@@ -1,10 +1,11 @@
-"""JSON from outside, read with a depth limit: deep nesting is a 400, never a 500.
+"""JSON from outside, read with a depth limit and no NUL: a 400, never a 500.
 
 Python's ``json`` raises ``RecursionError`` (not ``ValueError``) on a few thousand nested
 arrays, which DRF's ``JSONParser`` and ``json.loads`` callers do not catch; and nesting just
 below the interpreter's limit would still reach serializers, JSON columns and the
-canonical encoder. Every request body, uploaded file or form field that holds JSON is read
-through ``loads_bounded`` (DRF's parser below for the API).
+canonical encoder. A ``\\u0000`` in a string is valid JSON that PostgreSQL cannot store
+(text and jsonb refuse it). Every request body, uploaded file or form field that holds
+JSON is read through ``loads_bounded`` (DRF's parser below for the API).
 """
 
 import json
@@ -22,20 +23,32 @@ class JSONTooDeep(ValueError):
     """The JSON document nests arrays or objects deeper than allowed."""
 
 
+class JSONHasNul(ValueError):
+    """A string of the JSON document holds U+0000, which PostgreSQL text and jsonb refuse."""
+
+
 def json_depth(value: object) -> int:
     """How deep arrays and objects nest in ``value`` (iterative: no recursion limit)."""
-    deepest, stack = 0, [(value, 1)]
+    return _walk(value)[0]
+
+
+def _walk(value: object) -> tuple[int, bool]:
+    """(nesting depth, whether any key or string holds NUL), without recursion."""
+    deepest, has_nul, stack = 0, False, [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, str):
+            has_nul = has_nul or "\x00" in node
+            continue
         if isinstance(node, dict):
-            children: list[object] = list(node.values())
+            children: list[object] = [*node.keys(), *node.values()]
         elif isinstance(node, list):
             children = node
         else:
             continue
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in children)
-    return deepest
+    return deepest, has_nul
 
 
 def _too_deep() -> JSONTooDeep:
@@ -45,14 +58,21 @@ def _too_deep() -> JSONTooDeep:
     )
 
 
+def _check(value: object) -> None:
+    depth, has_nul = _walk(value)
+    if depth > MAX_JSON_DEPTH:
+        raise _too_deep()
+    if has_nul:
+        raise JSONHasNul(_("The JSON contains a NUL character (\\u0000); remove it."))
+
+
 def loads_bounded(data: str | bytes | bytearray, **kwargs: Any) -> Any:
-    """``json.loads`` that raises ``JSONTooDeep`` (a ``ValueError``) for deep nesting."""
+    """``json.loads`` that raises ``JSONTooDeep`` or ``JSONHasNul`` (both ``ValueError``)."""
     try:
         value = json.loads(data, **kwargs)
     except RecursionError:
         raise _too_deep() from None
-    if json_depth(value) > MAX_JSON_DEPTH:
-        raise _too_deep()
+    _check(value)
     return value
 
 
@@ -69,6 +89,8 @@ class BoundedJSONParser(JSONParser):
             value = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(str(_too_deep())) from None
-        if json_depth(value) > MAX_JSON_DEPTH:
-            raise ParseError(str(_too_deep()))
+        try:
+            _check(value)
+        except ValueError as exc:
+            raise ParseError(str(exc)) from None
         return value
