@@ -13,11 +13,13 @@ from contextlib import contextmanager
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from ledger.constants import APPEND_ONLY_TABLES
 from ledger.models import Entry, PendingEvent
-from ledger.services import ledger_sequence_all
+from ledger.services import checkpoint_create, ledger_sequence_all
 from portal.departments.constants import StaffRole
+from portal.departments.services import used_signatures_purge
 from portal.exchange.models import Access
 from portal.exchange.services import Reader, exchange_read
 from tests.conftest import make_staff
@@ -108,6 +110,13 @@ def test_runtime_role_does_its_work_and_cannot_rewrite_the_ledger(
         assert PendingEvent.objects.count() == 1
         assert ledger_sequence_all() == 1
         assert Entry.objects.count() == 1 and PendingEvent.objects.count() == 0
+        checkpoint = checkpoint_create()
+        assert checkpoint is not None and checkpoint.tree_size == 1
+        used_signatures_purge()
+        # A signed-in page: sessions, the user's last login, the home page's queries.
+        client = Client()
+        client.force_login(staff)
+        assert client.get("/", follow=True).status_code == 200
 
         for table in APPEND_ONLY_TABLES:
             _refused(f"TRUNCATE {table}", "permission denied")
