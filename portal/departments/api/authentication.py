@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
@@ -56,7 +57,7 @@ class SignedRequestAuthentication(BaseAuthentication):
 
 class SecondFactorRequired(exceptions.APIException):
     status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "The second sign-in step is missing."
+    default_detail = _("The second sign-in step is missing.")
     default_code = "second_factor_required"
 
 
