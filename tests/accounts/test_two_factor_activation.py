@@ -109,6 +109,7 @@ def test_only_an_administrator_of_the_same_department_issues_codes(settings) -> 
     def issue(actor: User, target: User) -> int:
         client = Client()
         client.force_login(actor)
+        assert target.department is not None
         url = reverse("backoffice:staff_activation_issue", args=[target.department.code, target.pk])
         return client.post(url).status_code
 
