@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self) -> None:
+        from portal.accounts import checks  # noqa: F401  # registers the deploy checks
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The Django admin, served as the portal's OTP admin site (same policy as staff)."""

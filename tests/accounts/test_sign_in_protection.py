@@ -198,3 +198,13 @@ def test_client_address_trusts_exactly_the_configured_proxies(rf, settings) -> N
     settings.PORTAL_TRUSTED_PROXIES = 1
     junk = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
     assert client_address(junk) == "10.0.0.1"
+
+
+def test_deploy_check_warns_behind_a_proxy_without_trusted_proxies(settings) -> None:
+    from portal.accounts.checks import trusted_proxies_check
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.PORTAL_TRUSTED_PROXIES = 0
+    assert [m.id for m in trusted_proxies_check()] == ["accounts.W001"]
+    settings.PORTAL_TRUSTED_PROXIES = 1
+    assert trusted_proxies_check() == []
