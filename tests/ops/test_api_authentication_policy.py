@@ -131,3 +131,12 @@ def test_failed_signatures_are_throttled(monkeypatch) -> None:
     codes = [client.get("/api/v1/exchange/grants/", headers=headers).status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
     assert client.get("/api/v1/policies/").status_code == 200  # other calls still work
+
+
+def test_metrics_behind_a_local_proxy_use_the_client_address(client: Client, settings) -> None:
+    """nginx on the same host connects from loopback; the client it forwards is not local."""
+    settings.METRICS_TOKEN = ""
+    settings.PORTAL_TRUSTED_PROXIES = 1
+    outside = {"X-Forwarded-For": "203.0.113.5"}
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", headers=outside).status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # Prometheus
