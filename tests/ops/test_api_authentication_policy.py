@@ -140,3 +140,21 @@ def test_metrics_behind_a_local_proxy_use_the_client_address(client: Client, set
     outside = {"X-Forwarded-For": "203.0.113.5"}
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", headers=outside).status_code == 403
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # Prometheus
+
+
+def test_every_page_and_route_for_staff_asks_for_the_second_step(settings) -> None:
+    """Whatever the access matrix lets staff use, a password-only staff session cannot."""
+    from tests.ops.test_access_matrix import MATRIX, STAFF, build_world, call
+
+    settings.STAFF_TWO_FACTOR = True
+    world = build_world()
+    staff_routes = [
+        name
+        for name, rule in MATRIX.items()
+        if STAFF in rule.allowed
+        and "owner" not in rule.allowed  # not a page for everyone
+        and name != "backoffice:two_factor"  # the second step itself
+    ]
+    assert len(staff_routes) > 30
+    let_through = [name for name in staff_routes if call(world, STAFF, name)]
+    assert let_through == [], let_through
