@@ -88,6 +88,7 @@ def lockout_username(request: HttpRequest | None, credentials: dict[str, object]
     account = (
         get_user_model()
         ._default_manager.filter(username__iexact=unicodedata.normalize("NFKC", str(raw or "")))
+        .order_by("pk")
         .values_list("pk", flat=True)
         .first()
     )
