@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "portal.accounts.middleware.ActingAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -274,19 +276,29 @@ POLICIES_PROFILE_READER = env.str("POLICIES_PROFILE_READER", default="jxj-system
 POLICIES_PUSH_BATCH = env.int("POLICIES_PUSH_BATCH", default=5000)
 
 # --- REST API -------------------------------------------------------------
+# Proxies in front of the portal whose X-Forwarded-For is trusted (0: the header is ignored).
+PORTAL_TRUSTED_PROXIES = env.int("PORTAL_TRUSTED_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.departments.api.authentication.SignedRequestAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "portal.departments.api.authentication.PortalSessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["portal.departments.api.throttling.DepartmentSystemThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.departments.api.throttling.DepartmentSystemThrottle",
+        "portal.departments.api.throttling.AnonymousClientThrottle",
+    ],
+    # The client of a throttle: the same trusted-proxy rule as client_address.
+    "NUM_PROXIES": PORTAL_TRUSTED_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="600/min"),
         "department_system": env.str("API_SYSTEM_RATE", default="6000/min"),
+        "authentication_failure": env.str("API_AUTH_FAILURE_RATE", default="30/min"),
+        "sign_up": env.str("SIGN_UP_RATE", default="10/hour"),
+        "password_reset": env.str("PASSWORD_RESET_RATE", default="10/hour"),
     },
     "EXCEPTION_HANDLER": "portal.core.problems.problem_exception_handler",
     # DRF's defaults, with JSON read under a depth limit (deep nesting is a 400, not a 500).
@@ -338,6 +350,23 @@ LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=50)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=HTTPS)
+# One authentication policy (portal/accounts/authentication_policy.py) for pages, API, admin.
+# Hours an activation code for enrolling an authenticator stays valid.
+STAFF_ACTIVATION_CODE_HOURS = env.int("STAFF_ACTIVATION_CODE_HOURS", default=72)
+AUTHENTICATION_BACKENDS = [
+    "portal.accounts.authentication_policy.LockoutBackend",  # django-axes: refuses locked ones
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "portal.accounts.authentication_policy.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # order matters to LockoutHandler
+AXES_FAILURE_LIMIT = "portal.accounts.authentication_policy.lockout_failure_limit"
+AXES_COOLOFF_TIME = "portal.accounts.authentication_policy.lockout_cool_off"
+AXES_USERNAME_CALLABLE = "portal.accounts.authentication_policy.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.authentication_policy.client_address"
+AXES_CLIENT_STR_CALLABLE = "portal.accounts.authentication_policy.lockout_log_label"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.authentication_policy.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (only failures are kept)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="一网通办")
 # Content Security Policy: no inline scripts, nothing from other origins.
 CONTENT_SECURITY_POLICY = {

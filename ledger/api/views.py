@@ -7,7 +7,6 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from ledger import selectors
@@ -19,12 +18,13 @@ from ledger.api.serializers import (
     InclusionOutputSerializer,
     InclusionQuerySerializer,
 )
+from portal.departments.api.throttling import AnonymousClientThrottle
 
 
 class PublicLedgerApi(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonymousClientThrottle]  # everyone is anonymous here
 
 
 class LedgerEntriesApi(PublicLedgerApi):

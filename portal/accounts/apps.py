@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,13 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from portal.accounts import checks  # noqa: F401  # registers the deploy checks
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, served as the portal's OTP admin site (same policy as staff)."""
+
+    default = False  # named in INSTALLED_APPS instead of django.contrib.admin
+    default_site = "portal.accounts.admin_site.PortalAdminSite"

@@ -1,12 +1,13 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.lockout import login_failed, login_locked, login_succeeded
+from portal.accounts.authentication_policy import lockout_message
 
 
 class SignUpForm(forms.Form):
@@ -63,26 +64,29 @@ class ActAsForm(forms.Form):
     firm_id = forms.IntegerField(required=False)
 
 
-class PortalAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form with a lockout after repeated failures."""
+class LockoutMessageMixin:
+    """Shows the lockout (counted by django-axes in the authentication backend) on the form.
+
+    The backend refuses a locked account before the password is checked; the form then says
+    how long to wait instead of "wrong password".
+    """
+
+    request: HttpRequest | None
 
     def clean(self) -> dict[str, Any]:
-        username = str(self.data.get("username", ""))
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if login_locked(username=username, address=address):
-            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-            raise forms.ValidationError(
-                _(
-                    "Too many failed attempts. For your safety, sign-in is paused for "
-                    "%(minutes)d minutes. You can reset your password meanwhile."
-                ),
-                code="locked",
-                params={"minutes": minutes},
-            )
         try:
-            cleaned = super().clean()
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # mixin of a form
         except forms.ValidationError:
-            login_failed(username=username, address=address)
+            if self.request is not None and getattr(self.request, "axes_locked_out", False):
+                self.request.portal_lockout_shown = True  # type: ignore[attr-defined]  # per request
+                raise forms.ValidationError(lockout_message(), code="locked") from None
             raise
-        login_succeeded(username=username, address=address)
         return cleaned
+
+
+class PortalAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
+    """Django's sign-in form; the shared lockout says how long sign-in is paused."""
+
+
+class PortalAdminAuthenticationForm(LockoutMessageMixin, AdminAuthenticationForm):
+    """The admin's sign-in form with the same lockout as every other sign-in."""

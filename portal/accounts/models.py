@@ -108,3 +108,37 @@ class FirmRepresentative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.firm} ({self.get_role_display()})"
+
+
+class TwoFactorActivation(models.Model):
+    """A one-time code that allows enrolling an authenticator (out of band, from an admin).
+
+    Only a keyed hash of the code is stored; it works once and until ``expires_at``.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="two_factor_activations",
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("authenticator activation code")
+        verbose_name_plural = _("authenticator activation codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

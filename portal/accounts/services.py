@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -55,6 +56,48 @@ def citizen_sign_up(
 
         transaction.on_commit(lambda: send_welcome_email_task.delay(user.pk), robust=True)
     return user
+
+
+@transaction.atomic
+def citizen_sign_up_submit(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    email: str = "",
+    phone: str = "",
+) -> User | None:
+    """The public sign-up: the answer does not tell whether the identity number has an account.
+
+    A new number gets its account (returned). A number that already has one gets no second
+    account (None), and the owner is told by e-mail that someone tried, with what to do if
+    it was them. The caller shows the same page either way; refusals (malformed number, user
+    name taken) never depend on the number being registered.
+    """
+    try:
+        number = validate_resident_id(id_number)
+    except IdentityNumberError as exc:
+        raise ValidationError({"id_number": exc.message}) from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken; please choose another.")})
+    owner = User.objects.filter(id_number=number).first()
+    if owner is None:
+        return citizen_sign_up(
+            username=username,
+            password=password,
+            real_name=real_name,
+            id_number=number,
+            email=email,
+            phone=phone,
+        )
+    make_password(password)  # the same work as a real sign-up, so the timing does not tell
+    if owner.email:
+        from portal.accounts.tasks import send_sign_up_attempt_email_task
+
+        owner_id = owner.pk
+        transaction.on_commit(lambda: send_sign_up_attempt_email_task.delay(owner_id), robust=True)
+    return None
 
 
 @transaction.atomic

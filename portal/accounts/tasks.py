@@ -24,3 +24,25 @@ def send_welcome_email_task(self: object, user_id: int) -> bool:
             recipient_list=[user.email],
         )
     return True
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def send_sign_up_attempt_email_task(self: object, user_id: int) -> bool:
+    """Tell an account's owner that someone tried to sign up with their identity number."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    with translation.override("zh-hans"):
+        send_mail(
+            subject=_("Someone tried to sign up with your identity number"),
+            message=_(
+                "Dear %(name)s, someone tried to open a new account on the one-stop services "
+                "portal with your identity number; no account was made. Your account is "
+                "%(username)s. If it was you, sign in with it, or reset its password if you "
+                "have forgotten it. If it was not you, you need not do anything."
+            )
+            % {"name": user.real_name or user.username, "username": user.username},
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    return True

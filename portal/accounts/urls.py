@@ -8,6 +8,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("sign-up/done/", views.sign_up_done, name="sign_up_done"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
@@ -22,7 +23,7 @@ urlpatterns = [
     path("act-as/switch/", views.act_as_switch, name="act_as_switch"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.ThrottledPasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -8,22 +10,37 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.accounts.authentication_policy import page_rate_exceeded, too_many_response
 from portal.accounts.constants import ACTING_AS_SESSION_KEY
 from portal.accounts.forms import ActAsForm, SignUpForm
 from portal.accounts.models import User
 from portal.accounts.selectors import representation_get, representation_list_for_user
-from portal.accounts.services import citizen_sign_up
+from portal.accounts.services import citizen_sign_up_submit
 
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """Citizen sign-up. Every accepted sign-up ends on the same page, whether or not the
+    identity number already had an account (its owner is told by e-mail): the page does not
+    reveal who is registered. Sign-ups are limited per client address (``sign_up`` rate)."""
     if request.user.is_authenticated:
         return redirect("core:home")
+    if request.method == "POST":
+        wait = page_rate_exceeded(request, scope="sign_up")
+        if wait is not None:
+            return too_many_response(
+                request,
+                wait_seconds=wait,
+                message=_(
+                    "Too many sign-ups from your network. Please try again in %(minutes)d minutes."
+                )
+                % {"minutes": max(1, wait // 60)},
+            )
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = citizen_sign_up(
+            citizen_sign_up_submit(
                 username=data["username"],
                 password=data["password1"],
                 real_name=data["real_name"],
@@ -35,12 +52,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is ready. Welcome!"))
-            return redirect("core:home")
+            return HttpResponseRedirect(reverse("accounts:sign_up_done"), status=303)
     return render(
         request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_http_methods(["GET"])
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/sign_up_done.html")
 
 
 @login_required
@@ -68,3 +88,22 @@ def act_as_switch(request: HttpRequest) -> HttpResponse:
     request.session[ACTING_AS_SESSION_KEY] = rep.firm_id
     messages.success(request, _("You now act for %(firm)s.") % {"firm": rep.firm.name})
     return redirect("core:home")
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset (which never says whether an address is known), limited per
+    client address (``password_reset`` rate) so that it cannot be used to flood mailboxes."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = page_rate_exceeded(request, scope="password_reset")
+        if wait is not None:
+            return too_many_response(
+                request,
+                wait_seconds=wait,
+                message=_(
+                    "Too many password reset requests from your network. Please try again in "
+                    "%(minutes)d minutes."
+                )
+                % {"minutes": max(1, wait // 60)},
+            )
+        return super().post(request, *args, **kwargs)

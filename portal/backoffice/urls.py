@@ -24,4 +24,9 @@ urlpatterns = [
         views.staff_role_change,
         name="staff_role_change",
     ),
+    path(
+        "departments/<slug:code>/staff/<int:user_id>/activation-code/",
+        views.staff_activation_issue,
+        name="staff_activation_issue",
+    ),
 ]

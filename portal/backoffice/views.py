@@ -1,6 +1,8 @@
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -17,9 +19,12 @@ from portal.accounts.services import staff_role_set
 from portal.accounts.two_factor import (
     totp_device_for,
     totp_enrolment_confirm,
-    totp_enrolment_start,
+    totp_enrolment_device,
     totp_mark_verified,
     totp_verify,
+    two_factor_activation_issue,
+    two_factor_activation_redeem,
+    uses_authenticator,
 )
 from portal.backoffice.access import staff_required
 from portal.departments.constants import StaffRole
@@ -84,42 +89,98 @@ def staff_role_change(request: HttpRequest, code: str, user_id: int) -> HttpResp
     return redirect("backoffice:department_staff", code=code)
 
 
+ENROLMENT_SESSION_KEY = "two_factor_enrolment_device"
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Second step of a staff sign-in: a code from the authenticator app (enrol on first use)."""
+    """Second step of a staff or admin sign-in: a code from the authenticator app.
+
+    The first time, an activation code from the department administrator (or the operator)
+    is asked before the QR code is shown, so the password alone cannot enrol a phone.
+    """
     user = request.user
-    if not isinstance(user, User) or not user.is_department_staff:
+    if not isinstance(user, User) or not uses_authenticator(user=user):
         return redirect_to_login(request.get_full_path())
-    next_url = request.POST.get("next") or request.GET.get("next") or reverse("backoffice:home")
+    default_next = reverse("backoffice:home" if user.is_department_staff else "admin:index")
+    next_url = request.POST.get("next") or request.GET.get("next") or default_next
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("backoffice:home")
-    confirmed = totp_device_for(user=user)
-    enrolling = confirmed is None
-    device = totp_enrolment_start(user=user) if confirmed is None else confirmed
-    token = request.POST.get("token", "").strip()
+        next_url = default_next
     error = ""
-    if request.method == "POST":
+    device = totp_device_for(user=user)
+    stage = "verify"
+    if device is None:
+        device = totp_enrolment_device(
+            user=user, device_id=request.session.get(ENROLMENT_SESSION_KEY)
+        )
+        stage = "enrol"
+    if device is None:
+        stage = "activate"
+        if request.method == "POST":
+            unlocked = two_factor_activation_redeem(
+                user=user, code=request.POST.get("activation_code", "")
+            )
+            if unlocked is not None:
+                request.session[ENROLMENT_SESSION_KEY] = unlocked.pk
+                return redirect(
+                    f"{reverse('backoffice:two_factor')}?{urlencode({'next': next_url})}"
+                )
+            error = _(
+                "That activation code is not valid: it may be mistyped, already used or "
+                "expired. Ask your department administrator for a new one."
+            )
+    elif request.method == "POST":
+        token = request.POST.get("token", "").strip()
         ok = (
             totp_enrolment_confirm(user=user, device=device, token=token)
-            if enrolling
+            if stage == "enrol"
             else totp_verify(device=device, token=token)
         )
         if ok:
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             totp_mark_verified(request=request, device=device)
             return redirect(next_url)
         error = _("That code is not right. Enter the 6 digits your app shows now.")
-    qr_svg = ""
-    if enrolling:
+    qr_svg = secret = ""
+    if stage == "enrol" and device is not None:
         qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        secret = b32encode(device.bin_key).decode()
     return render(
         request,
         "backoffice/two_factor.html",
         {
-            "enrolling": enrolling,
+            "stage": stage,
+            "enrolling": stage == "enrol",
             "qr_svg": qr_svg,
-            "secret": b32encode(device.bin_key).decode() if enrolling else "",
+            "secret": secret,
             "next": next_url,
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+@require_POST
+@staff_required
+def staff_activation_issue(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    """A department administrator issues a one-time authenticator activation code (shown once)."""
+    actor = request.user
+    assert isinstance(actor, User)
+    staff = (
+        User.objects.filter(pk=user_id, department__code=code).select_related("department").first()
+    )
+    if staff is None:
+        raise Http404
+    activation_code = two_factor_activation_issue(user=staff, issued_by=actor)
+    response = render(
+        request,
+        "backoffice/activation_code.html",
+        {
+            "staff_member": staff,
+            "department": staff.department,
+            "activation_code": activation_code,
+            "hours": settings.STAFF_ACTIVATION_CODE_HOURS,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

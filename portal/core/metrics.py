@@ -20,6 +20,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from portal.accounts.authentication_policy import client_address
+
 REQUESTS = Counter("portal_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
     "portal_http_request_seconds",
@@ -97,7 +99,7 @@ class LedgerCollector(Collector):
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """Prometheus text format. Allowed from loopback, or with the METRICS_TOKEN bearer token."""
     token = settings.METRICS_TOKEN
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = client_address(request)  # behind a local proxy REMOTE_ADDR is loopback for all
     if token:
         if request.headers.get("Authorization", "") != f"Bearer {token}":
             return HttpResponse("forbidden\n", status=403, content_type="text/plain")

@@ -25,28 +25,76 @@ def form(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_sign_up_creates_a_citizen_and_signs_in(client: Client) -> None:
-    """A valid form creates the account, signs the person in and lands on the home page."""
+def test_sign_up_creates_a_citizen_and_asks_to_sign_in(client: Client) -> None:
+    """A valid form creates the account and lands on the page that says to sign in."""
     response = client.post(reverse("accounts:sign_up"), form(), follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("accounts:sign_up_done"), 303)]
     user = User.objects.get(username="newcomer")
     assert user.is_citizen and user.id_number == GOOD_ID
-    assert response.context["user"] == user
-    # The home page shows the number masked, never in the clear.
-    body = response.content.decode()
-    assert GOOD_ID not in body
-    assert user.masked_id_number in body
+    assert GOOD_ID not in response.content.decode()
+    assert client.login(username="newcomer", password=PASSWORD)
 
 
-def test_sign_up_refuses_a_duplicate_identity_in_chinese(client: Client) -> None:
-    """The same identity number cannot open a second account; the message says what to do."""
-    make_citizen(id_number=GOOD_ID)
-    response = client.post(reverse("accounts:sign_up"), form(username="second"))
-    assert response.status_code == 400
-    assert "该身份证号码已注册账户" in response.content.decode()
+def test_a_registered_identity_number_gets_the_same_answer_as_a_new_one(
+    client: Client, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """Sign-up does not tell anyone whether an identity number has an account; the owner is
+    told by e-mail instead, and no second account is made."""
+    from portal.accounts import tasks
+
+    for task in (tasks.send_sign_up_attempt_email_task, tasks.send_welcome_email_task):
+        monkeypatch.setattr(task, "delay", task)  # run at once, in this process
+    owner = make_citizen(id_number=GOOD_ID, email="owner@example.cn")
+    fresh_id = demo_resident_id("33010619850312042")
+    with django_capture_on_commit_callbacks(execute=True):
+        existing = client.post(reverse("accounts:sign_up"), form(username="second"))
+        fresh = Client().post(
+            reverse("accounts:sign_up"), form(username="third", id_number=fresh_id)
+        )
+    assert (existing.status_code, existing["Location"]) == (fresh.status_code, fresh["Location"])
+    assert existing.status_code == 303
+    assert existing.content == fresh.content
+    assert sorted(existing.cookies) == sorted(fresh.cookies)
     assert not User.objects.filter(username="second").exists()
-    # What the person typed is kept in the form, apart from the passwords.
-    assert 'value="陈小明"' in response.content.decode()
+    assert User.objects.filter(username="third", id_number=fresh_id).exists()
+    assert [m.to for m in mailoutbox] == [["owner@example.cn"]]
+    assert owner.username in mailoutbox[0].body
+
+
+def test_sign_up_is_limited_per_address(client: Client, settings, monkeypatch) -> None:
+    """The N+1-th sign-up from one address in the window gets a 429 page that says to wait."""
+    from django.core.cache import cache
+
+    from portal.accounts.authentication_policy import AddressRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(AddressRateThrottle, "THROTTLE_RATES", {"sign_up": "3/hour"})
+    for n in range(3):
+        response = client.post(reverse("accounts:sign_up"), form(username=f"user{n}", id_number=""))
+        assert response.status_code == 400
+    refused = client.post(reverse("accounts:sign_up"), form(username="user9"))
+    assert refused.status_code == 429
+    assert "注册过于频繁" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    assert not User.objects.filter(username="user9").exists()
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert other.post(reverse("accounts:sign_up"), form(username="user8")).status_code == 303
+    cache.clear()
+
+
+def test_password_reset_is_limited_per_address(client: Client, monkeypatch) -> None:
+    from django.core.cache import cache
+
+    from portal.accounts.authentication_policy import AddressRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(AddressRateThrottle, "THROTTLE_RATES", {"password_reset": "2/hour"})
+    url = reverse("accounts:password_reset")
+    for _ in range(2):
+        assert client.post(url, {"email": "someone@example.cn"}).status_code == 302
+    assert client.post(url, {"email": "someone@example.cn"}).status_code == 429
+    cache.clear()
 
 
 def test_sign_up_refuses_an_invalid_identity_in_english(client: Client) -> None:

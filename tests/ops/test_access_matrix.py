@@ -82,6 +82,7 @@ MATRIX: dict[str, Rule] = {
     "ledger-consistency": rule(EVERYONE, kwargs="?first=1&second=2"),
     # Accounts
     "accounts:sign_up": rule(EVERYONE),
+    "accounts:sign_up_done": rule(EVERYONE),
     "accounts:login": rule(EVERYONE),
     "accounts:logout": rule(EVERYONE, "POST"),
     "accounts:act_as": rule(SIGNED_IN),
@@ -156,6 +157,8 @@ MATRIX: dict[str, Rule] = {
     "backoffice:two_factor": rule(ALL_STAFF),
     "backoffice:department_staff": rule({STAFF}, kwargs="department"),
     "backoffice:staff_role_change": rule({STAFF}, "POST", kwargs="staff_member"),
+    # Not for oneself (the sample is the administrator's own account): another admin issues it.
+    "backoffice:staff_activation_issue": rule(NONE, "POST", kwargs="staff_member"),
     # API: exchange
     "exchange-datasets": rule(EVERYONE),
     "exchange-record": rule({OTHER_STAFF}, "PUT", kwargs="dataset"),

@@ -67,6 +67,12 @@ def test_a_new_citizen_files_in_steps_and_downloads_the_decision(
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("form.stack button[type=submit]").click()
+    # Sign-up answers alike whether or not the number had an account; then one signs in.
+    expect(page.get_by_role("heading", name="注册申请已收到")).to_be_visible()
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("用户名").fill("xiaoming")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
 
     # Find the service by search and start.
     page.get_by_role("link", name="办事服务").click()

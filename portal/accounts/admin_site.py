@@ -1,0 +1,40 @@
+"""The admin site: django-otp's OTPAdminSite under the portal's one authentication policy.
+
+Sign-in is the admin's password form with the shared lockout (django-axes); an admin user
+who still needs the second factor (STAFF_TWO_FACTOR) is sent to the shared two-step page,
+where an authenticator is enrolled with an activation code or a code from it is checked.
+Until then the site treats them as not allowed in, as OTPAdminSite does.
+"""
+
+from django.contrib.admin import AdminSite
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django_otp.admin import OTPAdminSite
+
+from portal.accounts.authentication_policy import SECOND_FACTOR_URL_NAME, second_factor_missing
+from portal.accounts.forms import PortalAdminAuthenticationForm
+
+
+class PortalAdminSite(OTPAdminSite):
+    # Password only: the code is asked on the two-step page, which also enrols.
+    login_form = PortalAdminAuthenticationForm  # type: ignore[assignment]
+    login_template = None  # the admin's own page: the code is asked on the two-step page
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)  # type: ignore[no-untyped-call]  # untyped library
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return AdminSite.has_permission(self, request) and not second_factor_missing(request.user)
+
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
+        if AdminSite.has_permission(self, request) and second_factor_missing(request.user):
+            next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+                "admin:index", current_app=self.name
+            )
+            return redirect_to_login(next_url, login_url=reverse(SECOND_FACTOR_URL_NAME))
+        response: HttpResponse = super().login(request, extra_context)
+        return response
