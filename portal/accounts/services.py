@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.constants import RepresentativeRole, UserKind
 from portal.accounts.identity import IdentityNumberError, validate_resident_id, validate_uscc
 from portal.accounts.models import Firm, FirmRepresentative, User
-from portal.accounts.selectors import staff_has_permission
+from portal.accounts.selectors import representation_get, staff_has_permission
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
 
@@ -94,6 +94,7 @@ def firm_representative_set(
     can_apply: bool = True,
     can_view_data_use: bool = True,
     can_manage_agents: bool = False,
+    can_view_firm_data: bool = True,
     valid_until: dt.date | None = None,
     actor: User | None = None,
 ) -> FirmRepresentative:
@@ -104,13 +105,13 @@ def firm_representative_set(
     (registration data loaded by the operator).
     """
     if actor is not None:
-        own = FirmRepresentative.objects.filter(firm=firm, user=actor).first()
+        own = representation_get(user=actor, firm_id=firm.pk)
         if own is None or not own.can_manage_agents:
             raise PermissionDenied(_("You may not appoint agents for this firm."))
     if not user.is_citizen:
         raise ValidationError(_("Only a person with a citizen account can act for a firm."))
     if role == RepresentativeRole.LEGAL_REPRESENTATIVE:
-        can_apply = can_view_data_use = can_manage_agents = True
+        can_apply = can_view_data_use = can_manage_agents = can_view_firm_data = True
     rep, _created = FirmRepresentative.objects.update_or_create(
         firm=firm,
         user=user,
@@ -119,6 +120,7 @@ def firm_representative_set(
             "can_apply": can_apply,
             "can_view_data_use": can_view_data_use,
             "can_manage_agents": can_manage_agents,
+            "can_view_firm_data": can_view_firm_data,
             "valid_until": valid_until,
         },
     )

@@ -18,7 +18,7 @@ from ledger.selectors import LedgerQueryError, export_bundle
 from portal.accounts.models import Firm, User
 from portal.accounts.selectors import staff_has_permission
 from portal.backoffice.access import staff_required
-from portal.exchange import selectors, services
+from portal.exchange import access, selectors, services
 from portal.exchange.constants import GrantStatus
 from portal.exchange.forms import (
     GrantDecisionForm,
@@ -27,7 +27,7 @@ from portal.exchange.forms import (
     ReadForm,
     RecordImportForm,
 )
-from portal.exchange.models import Access, SharingGrant
+from portal.exchange.models import Access
 
 PAGE_SIZE = 20
 
@@ -124,6 +124,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Staff read another department's data through the exchange, for a stated purpose."""
     user = _staff(request)
     assert user.department is not None
+    access.read_check(department=user.department, user=user)
     datasets = selectors.datasets_readable_by(department=user.department)
     initial = {k: request.GET[k] for k in ("dataset", "application", "purpose") if k in request.GET}
     form = ReadForm(request.POST or None, datasets=datasets, initial=initial)
@@ -164,6 +165,7 @@ def grants(request: HttpRequest) -> HttpResponse:
 def grant_request(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     assert user.department is not None
+    access.request_grants_check(department=user.department, user=user)
     datasets = (
         selectors.dataset_list().filter(sharing_class="conditional").exclude(owner=user.department)
     )
@@ -194,10 +196,7 @@ def grant_request(request: HttpRequest) -> HttpResponse:
 @staff_required
 def grant_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
     user = _staff(request)
-    grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
-    if grant is None:
-        raise Http404
-    services.grant_check_steward(actor=user, grant=grant)
+    grant = access.access_grant_for_steward(user=user, grant_id=grant_id)
     form = GrantDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or refuse."))
@@ -238,16 +237,10 @@ def reads(request: HttpRequest) -> HttpResponse:
 @staff_required
 def objections(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    assert user.department is not None
-    auditor = user.has_perm("departments.audit_access")
     if request.method == "POST":
-        objection = (
-            selectors.objection_queue(department=user.department, auditor=auditor)
-            .filter(pk=request.POST.get("objection", ""))
-            .first()
+        objection = access.access_objection_for_answer(
+            user=user, objection_id=request.POST.get("objection", "")
         )
-        if objection is None:
-            raise Http404
         try:
             services.objection_respond(
                 actor=user, objection=objection, response=request.POST.get("response", "")
@@ -257,7 +250,7 @@ def objections(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Answer sent."))
         return redirect("exchange:objections")
-    queue = selectors.objection_queue(department=user.department, auditor=auditor)
+    queue = selectors.objection_queue(visible=access.objections_visible_to(user=user))
     return render(request, "exchange/objections.html", {"objections": queue})
 
 
@@ -267,11 +260,7 @@ def records_import(request: HttpRequest, code: str) -> HttpResponse:
     """The owning department imports records from a CSV file; every bad row is reported."""
     user = _staff(request)
     assert user.department is not None
-    dataset = selectors.dataset_get(code=code)
-    if dataset is None:
-        raise Http404
-    if dataset.owner_id != user.department.pk or not user.has_perm("departments.manage_datasets"):
-        raise PermissionDenied(_("Only the owning department's data stewards import records."))
+    dataset = access.access_dataset_for_maintenance(code=code, user=user)
     form = RecordImportForm(request.POST or None, request.FILES or None)
     errors: dict[int, dict[str, list[str]]] = {}
     if request.method == "POST" and form.is_valid():
@@ -290,7 +279,7 @@ def records_import(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("file", _("Save the file as UTF-8 CSV and try again."))
         else:
             result = services.records_put_bulk(
-                dataset=dataset, department=user.department, rows=rows
+                dataset=dataset, department=user.department, rows=rows, user=user
             )
             if result.errors:
                 errors = result.errors

@@ -4,6 +4,7 @@ from rest_framework.views import APIView
 
 from portal.accounts.models import User
 from portal.departments.api.authentication import SystemPrincipal
+from portal.exchange import access
 from portal.exchange.services import Reader
 
 
@@ -25,3 +26,29 @@ def reader_for(request: Request) -> Reader:
         return Reader(department=user.system.department, system=user.system)
     assert isinstance(user, User) and user.department is not None
     return Reader(department=user.department, user=user)
+
+
+class MayReadExchange(IsDepartmentSystemOrStaff):
+    """The department's system, or staff with a reading role (``access.may_read``)."""
+
+    message = "Your roles do not include reading other departments' data through the exchange."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        reader = reader_for(request)
+        return access.may_read(department=reader.department, user=reader.user, system=reader.system)
+
+
+class MayRequestGrants(IsDepartmentSystemOrStaff):
+    """The department's system, or its data steward (``access.may_request_grants``)."""
+
+    message = "Only a data steward asks other departments for data grants."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        reader = reader_for(request)
+        return access.may_request_grants(
+            department=reader.department, user=reader.user, system=reader.system
+        )
