@@ -11,15 +11,17 @@ own line; each branch has a test in ``tests/services/test_access.py``.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.accounts.selectors import representation_is_current, staff_has_permission
 from portal.departments.models import Department, DepartmentSystem
 from portal.services.constants import APPLICANT, TRANSITIONS, Action, ApplicationStatus
-from portal.services.models import Application
+from portal.services.models import Application, Evaluation
 
 HANDLING_PERMISSIONS = (
     "accept_application",
@@ -170,3 +172,29 @@ def _submitted_of(*, department: Department, number: str) -> Application:
     if application is None:
         raise Http404
     return application
+
+
+REPLY_PERMISSIONS = ("administer_department", "approve_application")
+
+
+def may_reply_evaluation(*, user: User | AnonymousUser, department: Department) -> bool:
+    """A poor rating is answered by the rated department's administrator or an approver."""
+    return any(
+        staff_has_permission(user=user, department=department, codename=codename)
+        for codename in REPLY_PERMISSIONS
+    )
+
+
+def access_evaluation_for_reply(*, user: User | AnonymousUser, evaluation_id: int) -> Evaluation:
+    """A rating of the staff member's department (else 404) they may answer (else 403)."""
+    # Only department staff ...
+    if not isinstance(user, User) or user.department is None:
+        raise Http404
+    evaluation = Evaluation.objects.filter(pk=evaluation_id, department=user.department).first()
+    # ... see their own department's ratings only.
+    if evaluation is None:
+        raise Http404
+    # Answering is the administrator's or an approver's.
+    if not may_reply_evaluation(user=user, department=evaluation.department):
+        raise PermissionDenied(_("Only the department's administrator or approvers reply."))
+    return evaluation

@@ -24,7 +24,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, User
-from portal.accounts.selectors import staff_has_permission
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.models import Dataset
 from portal.exchange.services import Reader, ReadResult, exchange_read
@@ -787,11 +786,7 @@ def evaluation_create(
 @transaction.atomic
 def evaluation_reply(*, evaluation: Evaluation, user: User, reply: str) -> Evaluation:
     """The department answers a poor rating (its administrator or an approver)."""
-    department = evaluation.department
-    if not (
-        staff_has_permission(user=user, department=department, codename="administer_department")
-        or staff_has_permission(user=user, department=department, codename="approve_application")
-    ):
+    if not access.may_reply_evaluation(user=user, department=evaluation.department):
         raise PermissionDenied(_("Only the department's administrator or approvers reply."))
     if not reply.strip():
         raise ValidationError({"reply": _("Write the reply.")})

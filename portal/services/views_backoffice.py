@@ -14,7 +14,7 @@ from portal.exchange.models import Dataset
 from portal.exchange.services import ReadResult
 from portal.services import access, selectors, services
 from portal.services.forms import LookupForm, QueueFilterForm, ReplyForm, StaffActionForm
-from portal.services.models import Application, Evaluation
+from portal.services.models import Application
 from portal.services.views import (
     _file_response,
     _material_rows,
@@ -206,9 +206,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 @staff_required
 def evaluation_reply(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     user = _staff(request)
-    evaluation = Evaluation.objects.filter(pk=evaluation_id, department=user.department).first()
-    if evaluation is None:
-        raise Http404
+    evaluation = access.access_evaluation_for_reply(user=user, evaluation_id=evaluation_id)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
