@@ -5,9 +5,12 @@ read exchange-derived data without a ledger entry; those fields are left out of 
 read-only fields, lists, search, inlines and query-string filters.
 """
 
+from typing import Any
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin, ModelAdmin
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +24,8 @@ from tests.conftest import make_citizen, make_department, make_firm
 from tests.services.conftest import make_application, make_service
 
 pytestmark = pytest.mark.django_db
+
+AnyAdmin = ModelAdmin[Any] | InlineModelAdmin[Any, Any]
 
 SECRET = "秘密值-4711"
 
@@ -40,22 +45,22 @@ def _names(values: object) -> set[str]:
     return out
 
 
-def _check(model_admin: ModelAdmin | InlineModelAdmin, request: object) -> list[str]:  # type: ignore[type-arg]  # any admin
+def _check(model_admin: "AnyAdmin", request: HttpRequest) -> list[str]:
     hidden = derived_fields_of(model_admin.model)
     if not hidden:
         return []
     label = model_admin.model._meta.label_lower
     found = []
-    shown = _names(model_admin.get_fields(request))  # type: ignore[arg-type]  # a request
-    shown |= _names(model_admin.get_readonly_fields(request))  # type: ignore[arg-type]  # a request
+    shown = _names(model_admin.get_fields(request))
+    shown |= _names(model_admin.get_readonly_fields(request))
     if isinstance(model_admin, ModelAdmin):
-        shown |= _names(model_admin.get_list_display(request))  # type: ignore[arg-type]  # a request
-        shown |= _names(model_admin.get_search_fields(request))  # type: ignore[arg-type]  # a request
+        shown |= _names(model_admin.get_list_display(request))
+        shown |= _names(model_admin.get_search_fields(request))
         shown |= _names(model_admin.list_filter)
         for field in hidden:
-            if model_admin.lookup_allowed(f"{field}__icontains", SECRET, request):  # type: ignore[arg-type]  # a request
+            if model_admin.lookup_allowed(f"{field}__icontains", SECRET, request):
                 found.append(f"{label}: filter on {field}")
-    form = model_admin.get_form(request) if isinstance(model_admin, ModelAdmin) else None  # type: ignore[arg-type]  # a request
+    form = model_admin.get_form(request) if isinstance(model_admin, ModelAdmin) else None
     if form is not None:
         shown |= set(form.base_fields)
     found += [f"{label}: shows {field}" for field in sorted(hidden & shown)]
