@@ -8,6 +8,7 @@ and approver's, requesting the data steward's.
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,7 @@ def world() -> World:
     return make_world()
 
 
-def api(client: Client, method: str, url: str, body: dict[str, object]) -> int:
+def api(client: Client, method: str, url: str, body: Mapping[str, object]) -> int:
     send = getattr(client, method)
     return int(send(url, data=json.dumps(body), content_type="application/json").status_code)
 
