@@ -28,10 +28,21 @@ from tests.policies.conftest import City, act_for, actor_of, record
 pytestmark = pytest.mark.django_db
 
 
-def _agent(city: City, **rights: bool) -> tuple[User, FirmRepresentative]:
+def _agent(
+    city: City,
+    *,
+    can_apply: bool = True,
+    can_view_data_use: bool = True,
+    can_view_firm_data: bool = True,
+) -> tuple[User, FirmRepresentative]:
     user = make_citizen()
     rep = firm_representative_set(
-        firm=city.firms[0], user=user, role=RepresentativeRole.AGENT, **rights
+        firm=city.firms[0],
+        user=user,
+        role=RepresentativeRole.AGENT,
+        can_apply=can_apply,
+        can_view_data_use=can_view_data_use,
+        can_view_firm_data=can_view_firm_data,
     )
     return user, rep
 
