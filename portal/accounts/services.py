@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.accounts.access import may_administer_staff
 from portal.accounts.constants import RepresentativeRole, UserKind
 from portal.accounts.identity import IdentityNumberError, validate_resident_id, validate_uscc
 from portal.accounts.models import Firm, FirmRepresentative, User
-from portal.accounts.selectors import representation_get, staff_has_permission
+from portal.accounts.selectors import representation_get
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
 
@@ -157,8 +158,8 @@ def staff_create(
 @transaction.atomic
 def staff_role_set(*, actor: User, staff: User, role: StaffRole, granted: bool) -> User:
     """A department administrator grants or removes a role of their own department's staff."""
-    if staff.department is None or not staff_has_permission(
-        user=actor, department=staff.department, codename="administer_department"
+    if staff.department is None or not may_administer_staff(
+        user=actor, department=staff.department
     ):
         raise PermissionDenied(_("You may only manage the staff of your own department."))
     group = Group.objects.get(name=role.value)

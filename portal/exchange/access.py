@@ -134,9 +134,13 @@ def access_dataset_for_maintenance(
     return dataset
 
 
+def may_decide_grants(*, user: User | AnonymousUser, department: Department) -> bool:
+    """Deciding or revoking grants on a department's datasets: its data steward, signed in."""
+    return staff_has_permission(user=user, department=department, codename=DECIDE_GRANTS)
+
+
 def may_decide_grant(*, user: User | AnonymousUser, grant: SharingGrant) -> bool:
-    """Deciding or revoking a grant: a data steward of the dataset's owner, signed in."""
-    return staff_has_permission(user=user, department=grant.dataset.owner, codename=DECIDE_GRANTS)
+    return may_decide_grants(user=user, department=grant.dataset.owner)
 
 
 def decide_grant_check(*, user: User | AnonymousUser, grant: SharingGrant) -> None:

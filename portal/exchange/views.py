@@ -16,7 +16,6 @@ from ledger.core.bundle import bundle_to_json
 from ledger.models import Entry
 from ledger.selectors import LedgerQueryError, export_bundle
 from portal.accounts.models import Firm, User
-from portal.accounts.selectors import staff_has_permission
 from portal.backoffice.access import staff_required
 from portal.exchange import access, selectors, services
 from portal.exchange.constants import GrantStatus
@@ -152,7 +151,7 @@ def grants(request: HttpRequest) -> HttpResponse:
     assert user.department is not None
     incoming = selectors.grant_list_for_owner(department=user.department)
     outgoing = selectors.grant_list_for_requester(department=user.department)
-    steward = staff_has_permission(user=user, department=user.department, codename="manage_sharing")
+    steward = access.may_decide_grants(user=user, department=user.department)
     return render(
         request,
         "exchange/grants.html",
