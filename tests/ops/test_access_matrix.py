@@ -213,8 +213,8 @@ MATRIX: dict[str, Rule] = {
     "policies-withdraw": rule({K_ADMIN, SYSTEM}, "POST", kwargs="policy"),
     "policies-runs": rule(KJJ | {SYSTEM}, kwargs="policy"),
 }
-# Extra rows: a route tried a second way (another sample); the name before the last "_" part
-# is the route, e.g. "policies:supervision_other" is "policies:supervision" for scjg.
+# Extra rows: a route tried a second way (another sample), mapped to the route's real name;
+# "policies:supervision_other" is the supervision page asked for another department (scjg).
 EXTRA_ROWS = {"policies:supervision_other": "policies:supervision"}
 
 
