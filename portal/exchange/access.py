@@ -15,11 +15,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import User
-from portal.accounts.selectors import staff_has_permission
+from ledger.services import subject_hash
+from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.accounts.selectors import representation_is_current, staff_has_permission
 from portal.departments.access import audit_scope_for
 from portal.departments.models import Department, DepartmentSystem
-from portal.exchange.models import Dataset, Objection, SharingGrant
+from portal.exchange.models import Access, Dataset, Objection, SharingGrant
 
 READ = "read_exchange"
 REQUEST_GRANTS = "request_grants"
@@ -206,3 +207,41 @@ def access_objection_for_answer(*, user: User, objection_id: str | int) -> Objec
             _("Only the reading department's administrator or its auditors answer.")
         )
     return objection
+
+
+# --- Who used my data: the subject's own view ---------------------------------------------
+
+
+def data_use_subject_for(
+    *, user: User | AnonymousUser, rep: FirmRepresentative | None
+) -> tuple[str, Firm | None]:
+    """Whose accesses the person may see: the firm they act for (with the right), or their own."""
+    # Only a signed-in, active person.
+    if not isinstance(user, User) or not user.is_active:
+        raise PermissionDenied(_("Only citizens and firm representatives have data to show."))
+    if rep is not None:
+        # Acting for a firm: under their own, current representation ...
+        if rep.user_id != user.pk or not representation_is_current(rep):
+            raise PermissionDenied(_("Your authorisation does not include the firm's data use."))
+        # ... that includes seeing who used the firm's data.
+        if not rep.can_view_data_use:
+            raise PermissionDenied(_("Your authorisation does not include the firm's data use."))
+        return rep.firm.uscc, rep.firm
+    # In their own name: citizens with an identity number (staff have none).
+    if not user.id_number:
+        raise PermissionDenied(_("Only citizens and firm representatives have data to show."))
+    return user.id_number, None
+
+
+def access_data_use(
+    *, user: User | AnonymousUser, rep: FirmRepresentative | None, access_id: str
+) -> Access:
+    """One access to the person's (or their firm's) data; 404 for anyone else's."""
+    identifier, _firm = data_use_subject_for(user=user, rep=rep)
+    found = Access.objects.filter(
+        pk=access_id, subject_hash=subject_hash(identifier.strip().upper())
+    ).first()
+    # Not about them (or no such access).
+    if found is None:
+        raise Http404
+    return found

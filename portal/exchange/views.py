@@ -5,9 +5,9 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,26 +33,13 @@ PAGE_SIZE = 20
 
 def _subject_of(request: HttpRequest) -> tuple[str, Firm | None]:
     """Whose data the signed-in person may see: their own, or the firm they act for."""
-    user = request.user
-    assert isinstance(user, User)
-    rep = getattr(request, "acting_for", None)
-    if rep is not None:
-        if not rep.can_view_data_use:
-            raise PermissionDenied(_("Your authorisation does not include the firm's data use."))
-        return rep.firm.uscc, rep.firm
-    if not user.id_number:
-        raise PermissionDenied(_("Only citizens and firm representatives have data to show."))
-    return user.id_number, None
+    return access.data_use_subject_for(user=request.user, rep=getattr(request, "acting_for", None))
 
 
 def _own_access(request: HttpRequest, access_id: str) -> Access:
-    identifier, _firm = _subject_of(request)
-    access = Access.objects.filter(
-        pk=access_id, subject_hash=services.subject_hash_for(identifier)
-    ).first()
-    if access is None:
-        raise Http404
-    return access
+    return access.access_data_use(
+        user=request.user, rep=getattr(request, "acting_for", None), access_id=access_id
+    )
 
 
 @login_required

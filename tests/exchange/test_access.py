@@ -11,11 +11,15 @@ import json
 from collections.abc import Mapping
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from portal.accounts.constants import RepresentativeRole
+from portal.accounts.models import FirmRepresentative
+from portal.accounts.services import firm_register, firm_representative_set
 from portal.departments.constants import StaffRole
 from portal.departments.services import audit_assignment_create, department_upsert
 from portal.exchange import access
@@ -294,3 +298,44 @@ def test_an_auditor_of_another_department_cannot_answer_through_the_page(
     assert response.status_code == 404
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.OPEN
+
+
+# --- Who used my data ---------------------------------------------------------------------
+
+
+def test_data_use_branches(world: World) -> None:
+
+    firm = firm_register(name="测试科技有限公司", uscc=FIRM_CODE, region="330100")
+    citizen, agent, stranger = make_citizen(), make_citizen(), make_citizen()
+    rep = firm_representative_set(
+        firm=firm, user=agent, role=RepresentativeRole.AGENT, can_view_data_use=True
+    )
+    read = exchange_read(
+        reader=Reader(department=world.reader, user=make_staff(world.reader, StaffRole.REVIEWER)),
+        dataset_code=world.open.code,
+        subject_identifier=FIRM_CODE,
+        fields=None,
+        purpose="审核",
+    )
+    # Own name: own identity number; acting for the firm with the right: the firm's code.
+    assert access.data_use_subject_for(user=citizen, rep=None) == (citizen.id_number, None)
+    assert access.data_use_subject_for(user=agent, rep=rep) == (firm.uscc, firm)
+    assert access.access_data_use(user=agent, rep=rep, access_id=str(read.access.pk))
+    # The firm's access is not the citizen's own.
+    with pytest.raises(Http404):
+        access.access_data_use(user=citizen, rep=None, access_id=str(read.access.pk))
+    # Someone else's representation, no right, an ended mandate: refused.
+    with pytest.raises(PermissionDenied):
+        access.data_use_subject_for(user=stranger, rep=rep)
+    rep.can_view_data_use = False
+    with pytest.raises(PermissionDenied):
+        access.data_use_subject_for(user=agent, rep=rep)
+    rep.can_view_data_use, rep.valid_until = True, dt.date(2000, 1, 1)
+    with pytest.raises(PermissionDenied):
+        access.data_use_subject_for(user=agent, rep=rep)
+    assert isinstance(rep, FirmRepresentative)
+    # Staff (no identity number) and anonymous visitors: refused.
+    with pytest.raises(PermissionDenied):
+        access.data_use_subject_for(user=make_staff(world.reader), rep=None)
+    with pytest.raises(PermissionDenied):
+        access.data_use_subject_for(user=AnonymousUser(), rep=None)
