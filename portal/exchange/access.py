@@ -188,6 +188,21 @@ def may_answer_objection(*, user: User | AnonymousUser, objection: Objection) ->
     return audit_scope_for(user=user).covers(department)
 
 
+def answerable_department_ids(*, user: User) -> frozenset[int] | None:
+    """The reading departments whose objections the person may answer (None: all of them),
+    computed once for a page: the same rule as ``may_answer_objection``."""
+    scope = audit_scope_for(user=user)
+    if scope.all_departments:
+        return None
+    own = (
+        {user.department.pk}
+        if user.department is not None
+        and staff_has_permission(user=user, department=user.department, codename=ANSWER_OBJECTIONS)
+        else set()
+    )
+    return frozenset(own | scope.department_ids)
+
+
 def access_objection_for_answer(*, user: User, objection_id: str | int) -> Objection:
     """The objection, if ``user`` may see it (else 404) and answer it (else 403)."""
     objection = (

@@ -237,7 +237,9 @@ def objections(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Answer sent."))
         return redirect("exchange:objections")
     queue = selectors.objection_queue(visible=access.objections_visible_to(user=user))
-    return render(request, "exchange/objections.html", {"objections": queue})
+    answerable = access.answerable_department_ids(user=user)
+    rows = [(o, answerable is None or o.access.reader_department_id in answerable) for o in queue]
+    return render(request, "exchange/objections.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])

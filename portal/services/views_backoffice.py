@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.models import User
 from portal.backoffice.access import staff_required
+from portal.exchange import access as exchange_access
 from portal.exchange.models import Dataset
 from portal.exchange.services import ReadResult
 from portal.services import access, selectors, services
@@ -109,6 +110,7 @@ def _render_application(
             "actions": selectors.actions_available(application=application, user=user),
             "action_form": action_form or StaffActionForm(),
             "datasets": datasets,
+            "can_read": exchange_access.may_read(department=application.department, user=user),
             "read": read,
             "decision": getattr(application, "decision_document", None),
             "evaluation": getattr(application, "evaluation", None),
