@@ -270,8 +270,8 @@ def test_objection_branches(world: World) -> None:
         assert access.may_answer_objection(user=user, objection=objection) == may
     # The page's answer forms follow the same rule, computed once.
     assert access.answerable_department_ids(user=everywhere) is None
-    assert access.answerable_department_ids(user=scoped) == {world.reader.pk}
-    assert access.answerable_department_ids(user=reader_admin) == {world.reader.pk}
+    assert access.answerable_department_ids(user=scoped) == frozenset({world.reader.pk})
+    assert access.answerable_department_ids(user=reader_admin) == frozenset({world.reader.pk})
     assert access.answerable_department_ids(user=reader_clerk) == frozenset()
     with pytest.raises(Http404):
         access.access_objection_for_answer(user=elsewhere, objection_id=objection.pk)
