@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -23,7 +24,7 @@ class MayManagePolicies(IsDepartmentSystemOrStaff):
     """The department's system or its administrator (``policies.access.may_manage_policies``),
     checked before the body is read."""
 
-    message = "Only the issuing department's administrators publish and change its policies."
+    message = _("Only the issuing department's administrators publish and change its policies.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not super().has_permission(request, view):

@@ -344,3 +344,25 @@ def test_data_use_branches(world: World) -> None:
         access.data_use_subject_for(user=make_staff(world.reader), rep=None)
     with pytest.raises(PermissionDenied):
         access.data_use_subject_for(user=AnonymousUser(), rep=None)
+
+
+def test_refusals_are_problem_details_in_the_users_language(client: Client, world: World) -> None:
+    """403 as RFC 9457 problem details saying which role is needed, in zh-hans by default."""
+    client.force_login(make_staff(world.reader, StaffRole.DATA_STEWARD))
+    body = {"dataset": world.open.code, "subject": FIRM_CODE, "purpose": "审核"}
+    response = client.post(
+        reverse("exchange-read"),
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "数据共享交换读取" in response.json()["detail"]
+    response = client.post(
+        reverse("exchange-read"),
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert "reading other departments' data" in response.json()["detail"]

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -11,7 +13,9 @@ from portal.exchange.services import Reader
 class IsDepartmentSystemOrStaff(BasePermission):
     """A signed department system, or signed-in department staff."""
 
-    message = "Only department systems (signed requests) and department staff may do this."
+    message: str | StrPromise = (
+        "Only department systems (signed requests) and department staff may do this."
+    )
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
@@ -31,7 +35,7 @@ def reader_for(request: Request) -> Reader:
 class MayReadExchange(IsDepartmentSystemOrStaff):
     """The department's system, or staff with a reading role (``access.may_read``)."""
 
-    message = "Your roles do not include reading other departments' data through the exchange."
+    message = _("Your roles do not include reading other departments' data through the exchange.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not super().has_permission(request, view):
@@ -43,7 +47,7 @@ class MayReadExchange(IsDepartmentSystemOrStaff):
 class MayRequestGrants(IsDepartmentSystemOrStaff):
     """The department's system, or its data steward (``access.may_request_grants``)."""
 
-    message = "Only a data steward asks other departments for data grants."
+    message = _("Only a data steward asks other departments for data grants.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not super().has_permission(request, view):
