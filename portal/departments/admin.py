@@ -2,7 +2,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import User
 from portal.departments.access import audit_assigner
 from portal.departments.models import AuditAssignment, Department, DepartmentSystem
-from portal.departments.services import audit_assignment_create, audit_assignment_revoke
+from portal.departments.services import (
+    audit_assignment_create,
+    audit_assignment_revoke,
+    audit_assignment_validate,
+)
 
 
 class DepartmentSystemInline(admin.TabularInline[DepartmentSystem, Department]):
@@ -36,6 +39,21 @@ class DepartmentSystemAdmin(admin.ModelAdmin[DepartmentSystem]):
     list_select_related = ("department",)
 
 
+class AuditAssignmentAdminForm(forms.ModelForm[AuditAssignment]):
+    class Meta:
+        model = AuditAssignment
+        fields = ("auditor", "all_departments", "departments", "note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        audit_assignment_validate(
+            auditor=data.get("auditor"),
+            departments=list(data.get("departments") or []),
+            all_departments=bool(data.get("all_departments")),
+        )
+        return data
+
+
 @admin.register(AuditAssignment)
 class AuditAssignmentAdmin(admin.ModelAdmin[AuditAssignment]):
     """Assign auditors (through the service, which checks who may); revoke with the action.
@@ -46,6 +64,7 @@ class AuditAssignmentAdmin(admin.ModelAdmin[AuditAssignment]):
     list_display = ("auditor", "all_departments", "assigned_by", "assigned_at", "revoked_at")
     list_filter = ("all_departments", "revoked_at")
     list_select_related = ("auditor", "assigned_by")
+    form = AuditAssignmentAdminForm
     fields = ("auditor", "all_departments", "departments", "note")
     raw_id_fields = ("auditor",)
     filter_horizontal = ("departments",)
@@ -68,17 +87,14 @@ class AuditAssignmentAdmin(admin.ModelAdmin[AuditAssignment]):
         change: bool,
     ) -> None:
         assert isinstance(request.user, User)
-        data = form.cleaned_data
-        try:
-            created = audit_assignment_create(
-                actor=request.user,
-                auditor=data["auditor"],
-                departments=list(data["departments"]),
-                all_departments=data["all_departments"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from None
+        data = form.cleaned_data  # validated by the form's clean (the service's own rules)
+        created = audit_assignment_create(
+            actor=request.user,
+            auditor=data["auditor"],
+            departments=list(data["departments"]),
+            all_departments=data["all_departments"],
+            note=data["note"],
+        )
         obj.pk = created.pk
 
     def save_related(

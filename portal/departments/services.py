@@ -66,6 +66,19 @@ def department_system_upsert(
     return system
 
 
+def audit_assignment_validate(
+    *, auditor: User | None, departments: Sequence[Department], all_departments: bool
+) -> None:
+    """The rules of an assignment's content (who may assign is ``audit_assigner_check``)."""
+    errors: dict[str, str] = {}
+    if auditor is None or not auditor.is_active or not auditor.is_department_staff:
+        errors["auditor"] = _("Choose an active staff account as the auditor.")
+    if not all_departments and not departments:
+        errors["departments"] = _("Choose the departments to audit, or all departments.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def audit_assignment_create(
     *,
@@ -80,12 +93,9 @@ def audit_assignment_create(
     Assigning the same scope again returns the current assignment unchanged.
     """
     audit_assigner_check(user=actor)
-    if not auditor.is_active or not auditor.is_department_staff:
-        raise ValidationError({"auditor": _("Choose an active staff account as the auditor.")})
-    if not all_departments and not departments:
-        raise ValidationError(
-            {"departments": _("Choose the departments to audit, or all departments.")}
-        )
+    audit_assignment_validate(
+        auditor=auditor, departments=departments, all_departments=all_departments
+    )
     wanted = {d.pk for d in departments}
     for current in AuditAssignment.objects.filter(auditor=auditor, revoked_at__isnull=True):
         same = current.all_departments == all_departments and (

@@ -210,3 +210,23 @@ def test_data_migration_gives_existing_groups_the_new_permissions() -> None:
         have = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
         assert set(codenames) <= have, role
     assert not old_auditor.permissions.exists()
+
+
+def test_a_superuser_assigns_and_revokes_in_the_admin(client: Client, office: Department) -> None:
+    superuser = User.objects.create_superuser("root", "root@example.cn", "Root-Pass-2026")
+    auditor = make_staff(office)
+    covered = make_department()
+    client.force_login(superuser)
+    add = reverse("admin:departments_auditassignment_add")
+    refused = client.post(add, {"auditor": auditor.pk, "note": "x"})
+    assert refused.status_code == 200 and not AuditAssignment.objects.exists()
+    done = client.post(add, {"auditor": auditor.pk, "departments": [covered.pk], "note": "专项"})
+    assert done.status_code == 302
+    assignment = AuditAssignment.objects.get()
+    assert assignment.assigned_by == superuser and list(assignment.departments.all()) == [covered]
+    client.post(
+        reverse("admin:departments_auditassignment_changelist"),
+        {"action": "revoke", "_selected_action": [assignment.pk]},
+    )
+    assignment.refresh_from_db()
+    assert assignment.revoked_by == superuser
