@@ -159,6 +159,10 @@ class MaterialAdmin(ExchangeDataHiddenAdmin):
         "uploaded_by",
     ]
 
+    # Materials are uploaded or fetched by the applicant's own steps, never added here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
     def has_change_permission(self, request: HttpRequest, obj: Material | None = None) -> bool:
         return False
 
@@ -168,6 +172,10 @@ class DecisionDocumentAdmin(admin.ModelAdmin[DecisionDocument]):
     list_display = ["code", "application", "issued_at"]
     search_fields = ["code", "application__number"]
     raw_id_fields = ["application"]
+
+    # A decision document is issued by the approval only: none is added or changed here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(
         self, request: HttpRequest, obj: DecisionDocument | None = None
@@ -180,3 +188,10 @@ class EvaluationAdmin(admin.ModelAdmin[Evaluation]):
     list_display = ["application", "department", "rating", "status", "created_at"]
     list_filter = ["status", "rating", "department"]
     raw_id_fields = ["application", "replied_by"]
+
+    # Ratings are the applicant's and replies the department's (services.access decides).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Evaluation | None = None) -> bool:
+        return False

@@ -18,8 +18,9 @@ from django.utils import timezone
 from policies.models import FirmProfile
 from portal.accounts.models import User
 from portal.core.admin_privacy import EXCHANGE_DERIVED_FIELDS, derived_fields_of
+from portal.exchange.models import Objection
 from portal.services.constants import ApplicationStatus, MaterialSource
-from portal.services.models import Application, Material
+from portal.services.models import Application, DecisionDocument, Evaluation, Material
 from tests.conftest import make_citizen, make_department, make_firm
 from tests.services.conftest import make_application, make_service
 
@@ -128,3 +129,14 @@ def test_change_pages_and_filters_do_not_reveal_the_values(superuser: User) -> N
         response = client.get(url, {lookup: "秘密"})
         # Django answers a refused lookup with 400 (or drops it with ?e=1): never the rows.
         assert response.status_code in (302, 400), (url, lookup, response.status_code)
+
+
+def test_the_admin_does_not_bypass_the_workflow(superuser: User) -> None:
+    """Objections, ratings, materials and decision documents are not added or changed in the
+    admin: answering, replying, uploading and issuing go through the services' access rules."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    for model in (Objection, Evaluation, Material, DecisionDocument):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
