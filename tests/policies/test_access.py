@@ -70,6 +70,7 @@ def test_a_representative_without_rights_sees_no_figures_reads_nothing_declares_
     assert policy is not None
     page = client.get(reverse("policies:detail", args=[policy.pk]))
     assert page.status_code == 200 and page.context["profile"] is None
+    assert reverse("policies:apply", args=[policy.pk]) not in page.content.decode()
 
 
 def test_seeing_figures_and_acting_are_separate_rights(demo_city: City, client: Client) -> None:
@@ -80,6 +81,7 @@ def test_seeing_figures_and_acting_are_separate_rights(demo_city: City, client: 
     page = client.get(reverse("policies:for_me"))
     assert page.status_code == 200 and page.context["profile"] is not None
     assert page.context["notices"] == []  # notices are for those who act
+    assert reverse("policies:for_me_refresh") not in page.content.decode()  # no button
     assert client.post(reverse("policies:for_me_refresh")).status_code == 403
     assert client.get(reverse("policies:declare")).status_code == 403
 
