@@ -247,7 +247,7 @@ def test_every_route_has_a_rule() -> None:
 
 @dataclass
 class World:
-    client_for: Callable[[str], Client]
+    client_for: Callable[..., Client]
     url_for: Callable[[str], str]
     system_key: Ed25519PrivateKey
 
@@ -371,8 +371,13 @@ def build_world() -> World:
     for kind in KJJ | SCJG:
         assert people[kind][0].groups.count() == 1, kind
 
-    def client_for(kind: str) -> Client:
-        """A fresh client per call: some routes (sign out, switch identity) change the session."""
+    signed_in: dict[str, Client] = {}
+
+    def client_for(kind: str, *, fresh: bool = False) -> Client:
+        """One signed-in client per kind, or a fresh one for routes that change the session
+        (sign out, switch identity, language)."""
+        if not fresh and kind in signed_in:
+            return signed_in[kind]
         client = Client()
         if kind in people:
             user, firm_id = people[kind]
@@ -381,12 +386,17 @@ def build_world() -> World:
                 session = client.session
                 session[ACTING_AS_SESSION_KEY] = firm_id
                 session.save()
+        if not fresh:
+            signed_in[kind] = client
         return client
 
     key_path = settings.VAR_DIR / "keys" / "system-kjj-system.pem"
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     assert isinstance(key, Ed25519PrivateKey)
     return World(client_for=client_for, url_for=url_for, system_key=key)
+
+
+SESSION_CHANGING = {"accounts:logout", "accounts:act_as_switch", "set_language"}
 
 
 def is_api(name: str) -> bool:
@@ -397,7 +407,7 @@ def is_api(name: str) -> bool:
 def call(world: World, kind: str, name: str) -> int:
     r = MATRIX[name]
     url = world.url_for(name)
-    client = world.client_for(kind)
+    client = world.client_for(kind, fresh=name in SESSION_CHANGING)
     send = getattr(client, r.method.lower())
     body = b"{}"
     headers = {"Accept-Language": "en"}
