@@ -14,9 +14,12 @@ from policies.models import (
     PolicyRun,
     PolicyVersion,
 )
+from portal.core.admin_privacy import ExchangeDataHiddenAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin(ExchangeDataHiddenAdmin):
+    """Read-only, and exchange-derived fields hidden (portal/core/admin_privacy.py)."""
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -64,6 +67,17 @@ class PolicyRunAdmin(ReadOnlyAdmin):
 class BenefitAwardAdmin(ReadOnlyAdmin):
     list_display = ["policy", "firm", "status", "amount", "decided_at"]
     list_filter = ["status"]
+    fields = [
+        "policy",
+        "firm",
+        "status",
+        "amount",
+        "access_ids",
+        "policy_version",
+        "decided_at",
+        "declined_at",
+        "decline_reason",
+    ]
 
 
 @admin.register(PolicyRating)
@@ -73,4 +87,7 @@ class PolicyRatingAdmin(ReadOnlyAdmin):
 
 @admin.register(FirmProfile)
 class FirmProfileAdmin(ReadOnlyAdmin):
+    """Only when and by whom the profile was assembled; its figures are left out."""
+
     list_display = ["firm", "reader", "refreshed_at"]
+    fields = ["firm", "reader", "refreshed_at"]

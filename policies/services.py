@@ -3,7 +3,7 @@
 Business rules live here; views, the API, admin and tasks call these functions.
 Who may write a policy: a department system of the issuing department (signed API), or
 staff of the issuing department holding ``administer_department`` (the department
-administrator role), through ``staff_has_permission``.
+administrator role); ``policies.access`` decides.
 """
 
 import csv
@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies import matching, selectors
+from policies import access, matching, selectors
 from policies.constants import (
     PURPOSE_GRANT,
     PURPOSE_MATCHING,
@@ -63,11 +63,11 @@ from policies.rules import Profile as RuleProfile
 from policies.rules import RuleError, Truth, evaluate, validate_rule
 from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
-from portal.accounts.selectors import staff_has_permission
 from portal.core.parsers import loads_bounded
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.services import Reader, exchange_read
+from portal.services.access import representative_may_apply
 
 logger = logging.getLogger(__name__)
 
@@ -93,21 +93,8 @@ class Actor:
 
 
 def _authorise(actor: Actor, department: Department) -> None:
-    if actor.system is not None:
-        if not actor.system.is_active or actor.system.department_id != department.pk:
-            raise PermissionDenied(_("A system writes only its own department's policies."))
-        return
-    assert actor.user is not None
-    if not staff_has_permission(
-        user=actor.user, department=department, codename="administer_department"
-    ):
-        raise PermissionDenied(
-            _("Only the issuing department's administrators publish and change its policies.")
-        )
-
-
-def actor_may_manage(*, user: User, department: Department) -> bool:
-    return staff_has_permission(user=user, department=department, codename="administer_department")
+    """The rule lives in ``policies.access``: the issuing department's administrator or system."""
+    access.manage_policies_check(department=department, user=actor.user, system=actor.system)
 
 
 # --- Validation of a policy record ---------------------------------------------------------
@@ -728,7 +715,12 @@ def _reassemble(profile: FirmProfile, firm: Firm) -> None:
 
 @transaction.atomic
 def firm_declaration_save(*, firm: Firm, user: User, data: Mapping[str, object]) -> FirmDeclaration:
-    """What the firm declares (figures and qualifications); used for matching only."""
+    """What the firm declares (figures and qualifications); used for matching only.
+
+    Only a current representative who may apply for the firm declares for it.
+    """
+    if not representative_may_apply(user=user, firm=firm):
+        raise PermissionDenied(_("Only a representative who may apply for the firm declares."))
     errors = _Errors()
     clean: dict[str, object] = {}
     for name in DECLARABLE:
@@ -1020,7 +1012,9 @@ def award_decline(
     *, award: BenefitAward, representative: FirmRepresentative, reason: str
 ) -> BenefitAward:
     """The firm turns down a benefit granted without applying."""
-    if representative.firm_id != award.firm_id or not representative.can_apply:
+    if representative.firm_id != award.firm_id or not access.may_act_on_policies(
+        rep=representative, user=representative.user
+    ):
         raise PermissionDenied(_("Only a representative who may apply for the firm can decline."))
     award = BenefitAward.objects.select_for_update().get(pk=award.pk)
     if award.status != AwardStatus.GRANTED:
@@ -1052,6 +1046,8 @@ def policy_rate(
     comment: str = "",
 ) -> PolicyRating:
     """A firm rates a published policy's clarity and handling (1–5); a new rating replaces."""
+    if not access.may_act_on_policies(rep=representative, user=representative.user):
+        raise PermissionDenied(_("Only a representative who may apply for the firm rates."))
     if policy.status != PolicyStatus.PUBLISHED:
         raise ValidationError(_("Only a published policy can be rated."))
     errors = _Errors()

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from policies import applications, explain, selectors, services
+from policies import access, applications, explain, selectors, services
 from policies.constants import AwardStatus, PolicyStatus, RunKind, RunStatus
 from policies.forms import (
     DeclarationForm,
@@ -27,8 +27,8 @@ from policies.forms import (
 from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRating, PolicyRun
 from policies.rules import Profile
 from portal.accounts.models import FirmRepresentative, User
-from portal.accounts.selectors import staff_has_permission
 from portal.backoffice.access import staff_required
+from portal.departments.access import audit_scope_for
 from portal.departments.models import Department
 
 PAGE_SIZE = 20
@@ -75,7 +75,9 @@ def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         raise Http404
     rep = _acting(request)
     names = explain.Names()
-    profile = selectors.firm_profile_get(firm=rep.firm) if rep else None
+    sees_figures = access.may_view_firm_figures(rep=rep, user=request.user)
+    acts = access.may_act_on_policies(rep=rep, user=request.user)
+    profile = selectors.firm_profile_get(firm=rep.firm) if rep and sees_figures else None
     if profile is not None:
         evaluation = selectors.explain_for(policy, Profile(profile.values, profile.missing))
         lines = explain.lines(evaluation.conditions, profile.sources, names)
@@ -84,7 +86,9 @@ def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         evaluation = selectors.explain_for(policy, Profile({}, {}))
         lines = explain.lines(evaluation.conditions, {}, names)
         outcome = ""
-    rating = PolicyRating.objects.filter(policy=policy, firm=rep.firm).first() if rep else None
+    rating = (
+        PolicyRating.objects.filter(policy=policy, firm=rep.firm).first() if rep and acts else None
+    )
     rating_form = RatingForm(
         initial={"clarity": rating.clarity, "handling": rating.handling, "comment": rating.comment}
         if rating
@@ -101,13 +105,14 @@ def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
             "profile": profile,
             "rep": rep,
             "award": BenefitAward.objects.filter(policy=policy, firm=rep.firm).first()
-            if rep
+            if rep and acts
             else None,
             "application": applications.application_for(policy=policy, firm=rep.firm)
-            if rep
+            if rep and acts
             else None,
             "can_apply": applications.can_apply_online(policy=policy),
-            "bank_account": applications.bank_account_of(rep.firm) if rep else "",
+            "rep_may_act": acts,
+            "bank_account": applications.bank_account_of(rep.firm) if rep and acts else "",
             "phone": request.user.phone if isinstance(request.user, User) else "",
             "rating_form": rating_form,
             "amount": explain.amount_text(
@@ -146,8 +151,10 @@ def for_me(request: HttpRequest) -> HttpResponse:
     rep = _acting(request)
     if rep is None:
         return render(request, "policies/for_me_choose.html", status=200)
+    access.firm_figures_check(rep=rep, user=request.user)
+    acts = access.may_act_on_policies(rep=rep, user=request.user)
     profile = selectors.firm_profile_get(firm=rep.firm)
-    context: dict[str, Any] = {"rep": rep, "firm": rep.firm, "profile": profile}
+    context: dict[str, Any] = {"rep": rep, "firm": rep.firm, "profile": profile, "acts": acts}
     if profile is not None:
         names = explain.Names()
         found = selectors.firm_matches(profile=profile)
@@ -173,8 +180,8 @@ def for_me(request: HttpRequest) -> HttpResponse:
                 for name in explain.FIELD_LABELS
                 if name in profile.values or name in profile.missing
             ],
-            notices=selectors.notices_for_firm(firm=rep.firm)[:20],
-            awards=selectors.awards_for_firm(firm=rep.firm),
+            notices=selectors.notices_for_firm(firm=rep.firm)[:20] if acts else [],
+            awards=selectors.awards_for_firm(firm=rep.firm) if acts else [],
         )
     return render(request, "policies/for_me.html", context)
 
@@ -183,9 +190,7 @@ def for_me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def for_me_refresh(request: HttpRequest) -> HttpResponse:
     """Read the firm's figures from the departments again (each read goes to the ledger)."""
-    rep = _acting(request)
-    if rep is None:
-        raise PermissionDenied(_("Act for a firm first."))
+    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     services.firm_profile_refresh(firm=rep.firm)
     messages.success(request, _("The firm's data was fetched from the departments."))
     return redirect("policies:for_me")
@@ -194,9 +199,7 @@ def for_me_refresh(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def declare(request: HttpRequest) -> HttpResponse:
-    rep = _acting(request)
-    if rep is None:
-        raise PermissionDenied(_("Act for a firm first."))
+    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     existing = FirmDeclaration.objects.filter(firm=rep.firm).first()
     form = DeclarationForm(request.POST or None, initial=existing.data if existing else None)
     if request.method == "POST" and form.is_valid():
@@ -214,9 +217,7 @@ def declare(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notices_read(request: HttpRequest) -> HttpResponse:
-    rep = _acting(request)
-    if rep is None:
-        raise PermissionDenied(_("Act for a firm first."))
+    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     services.notices_mark_read(firm=rep.firm)
     return redirect("policies:for_me")
 
@@ -224,9 +225,9 @@ def notices_read(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
-    rep = _acting(request)
-    award = BenefitAward.objects.filter(pk=award_id).first()
-    if rep is None or award is None or award.firm_id != rep.firm_id:
+    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
+    award = BenefitAward.objects.filter(pk=award_id, firm_id=rep.firm_id).first()
+    if award is None:
         raise Http404
     try:
         services.award_decline(
@@ -242,9 +243,9 @@ def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rate(request: HttpRequest, policy_id: int) -> HttpResponse:
-    rep = _acting(request)
+    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     policy = selectors.policy_get_public(policy_id=policy_id)
-    if rep is None or policy is None:
+    if policy is None:
         raise Http404
     form = RatingForm(request.POST)
     if form.is_valid():
@@ -269,9 +270,9 @@ def rate(request: HttpRequest, policy_id: int) -> HttpResponse:
 @require_POST
 def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
     """Apply once: an application prefilled from the profile, materials fetched."""
-    rep = _acting(request)
+    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     policy = selectors.policy_get_public(policy_id=policy_id)
-    if rep is None or policy is None:
+    if policy is None:
         raise Http404
     assert isinstance(request.user, User)
     try:
@@ -308,16 +309,18 @@ def _staff(request: HttpRequest) -> tuple[User, Department]:
     return user, user.department
 
 
-def _own_policy(request: HttpRequest, policy_id: int) -> Policy:
-    _user, department = _staff(request)
-    policy = (
-        Policy.objects.select_related("department")
-        .filter(pk=policy_id, department=department)
-        .first()
-    )
-    if policy is None:
-        raise Http404
+def _own_policy(request: HttpRequest, policy_id: int, *, manage: bool = False) -> Policy:
+    """One of the staff member's department's policies; ``manage``: only its administrators."""
+    user, department = _staff(request)
+    policy = access.access_policy_for_department(department=department, policy_id=policy_id)
+    if manage:
+        access.manage_policies_check(department=department, user=user)
     return policy
+
+
+def _manager(request: HttpRequest) -> None:
+    user, department = _staff(request)
+    access.manage_policies_check(department=department, user=user)
 
 
 def _actor(request: HttpRequest) -> services.Actor:
@@ -336,7 +339,7 @@ def bo_list(request: HttpRequest) -> HttpResponse:
         {
             "department": department,
             "policies": policies,
-            "can_manage": services.actor_may_manage(user=user, department=department),
+            "can_manage": access.may_manage_policies(department=department, user=user),
         },
     )
 
@@ -344,6 +347,7 @@ def bo_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def bo_new(request: HttpRequest) -> HttpResponse:
+    _manager(request)
     _user, department = _staff(request)
     form = PolicyForm(request.POST or None, initial={"region": department.region})
     if request.method == "POST" and form.is_valid():
@@ -373,7 +377,7 @@ def bo_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
             "policy": policy,
             "history": policy.history.select_related("by_user")[:50],
             "runs": selectors.runs_for_policy(policy=policy)[:10],
-            "can_manage": services.actor_may_manage(user=user, department=department),
+            "can_manage": access.may_manage_policies(department=department, user=user),
             "withdraw_form": NoteForm(),
             "run_kinds": RunKind,
         },
@@ -383,7 +387,7 @@ def bo_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def bo_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = _own_policy(request, policy_id)
+    policy = _own_policy(request, policy_id, manage=True)
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy))
     if request.method == "POST" and form.is_valid():
         try:
@@ -407,7 +411,7 @@ def bo_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def bo_publish(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = _own_policy(request, policy_id)
+    policy = _own_policy(request, policy_id, manage=True)
     try:
         services.policy_publish(actor=_actor(request), policy=policy)
     except ValidationError as exc:
@@ -420,7 +424,7 @@ def bo_publish(request: HttpRequest, policy_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def bo_withdraw(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = _own_policy(request, policy_id)
+    policy = _own_policy(request, policy_id, manage=True)
     form = NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the withdrawal."))
@@ -439,7 +443,7 @@ def bo_withdraw(request: HttpRequest, policy_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def bo_run(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = _own_policy(request, policy_id)
+    policy = _own_policy(request, policy_id, manage=True)
     kind = request.POST.get("kind", "")
     if kind not in RunKind.values:
         raise Http404
@@ -471,6 +475,7 @@ def bo_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def bo_import(request: HttpRequest) -> HttpResponse:
+    _manager(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -494,17 +499,23 @@ def bo_import(request: HttpRequest) -> HttpResponse:
 
 
 def _supervised_department(request: HttpRequest) -> Department:
-    """Staff see their own department; auditors may choose any (``?department=code``)."""
-    user, department = _staff(request)
-    code = request.GET.get("department")
-    if code and code != department.code:
-        if not user.has_perm("departments.audit_access"):
-            raise PermissionDenied(_("Only auditors supervise other departments."))
-        found = Department.objects.filter(code=code).first()
-        if found is None:
-            raise Http404
-        return found
-    return department
+    """Staff see their own department; auditors choose one they audit (``?department=code``)."""
+    user, _department = _staff(request)
+    return access.access_department_for_supervision(
+        user=user, code=request.GET.get("department", "")
+    )
+
+
+def _audited_departments(user: User) -> QuerySet[Department] | None:
+    """The departments an auditor may choose between (their own first among them), or None."""
+    scope = audit_scope_for(user=user)
+    if not scope.any:
+        return None
+    if scope.all_departments:
+        return Department.objects.order_by("code")
+    return Department.objects.filter(
+        Q(pk__in=scope.department_ids) | Q(pk=user.department_id)
+    ).order_by("code")
 
 
 def _figures(policies: QuerySet[Policy]) -> list[selectors.PolicyFigures]:
@@ -570,9 +581,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "totals": selectors.department_totals(figures=figures),
             "chart": chart,
-            "departments": Department.objects.order_by("code")
-            if user.has_perm("departments.audit_access")
-            else None,
+            "departments": _audited_departments(user),
         },
     )
 
@@ -580,12 +589,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def supervision_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
-    user, department = _staff(request)
-    policy = Policy.objects.select_related("department").filter(pk=policy_id).first()
-    if policy is None:
-        raise Http404
-    if policy.department_id != department.pk and not user.has_perm("departments.audit_access"):
-        raise PermissionDenied(_("Only auditors supervise other departments."))
+    user, _department = _staff(request)
+    policy = access.access_policy_for_supervision(user=user, policy_id=policy_id)
     figures = _figures(Policy.objects.filter(pk=policy.pk))[0]
     if request.GET.get("format") == "csv":
         return _csv([figures], f"policy-{policy.pk}.csv")
@@ -620,9 +625,7 @@ def supervision_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                     ]
                 },
             },
-            "can_manage": staff_has_permission(
-                user=user, department=policy.department, codename="administer_department"
-            ),
+            "can_manage": access.may_manage_policies(department=policy.department, user=user),
         },
     )
 

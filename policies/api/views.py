@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from policies import selectors, services
-from policies.api.permissions import IsDepartmentSystemOrStaff, actor_for
+from policies import access, selectors, services
+from policies.api.permissions import IsDepartmentSystemOrStaff, MayManagePolicies, actor_for
 from policies.api.serializers import (
     ImportInputSerializer,
     ImportOutputSerializer,
@@ -93,7 +93,7 @@ def _record(request: Request) -> tuple[dict[str, object], str]:
 class PolicyCreateApi(APIView):
     """Create a draft policy of the caller's department."""
 
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayManagePolicies]
 
     @extend_schema(request=PolicyInputSerializer, responses={201: PolicyDetailOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -109,16 +109,15 @@ class PolicyCreateApi(APIView):
 
 
 def _own(request: Request, policy_id: int) -> Policy:
-    policy = Policy.objects.select_related("department").filter(pk=policy_id).first()
-    if policy is None or policy.department_id != actor_for(request).department.pk:
-        raise Http404
-    return policy
+    return access.access_policy_for_department(
+        department=actor_for(request).department, policy_id=policy_id
+    )
 
 
 class PolicyAmendApi(APIView):
     """Amend a policy (only the fields sent); the change is kept in its history."""
 
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayManagePolicies]
 
     @extend_schema(request=PolicyInputSerializer, responses={200: PolicyDetailOutputSerializer})
     def post(self, request: Request, policy_id: int) -> Response:
@@ -136,7 +135,7 @@ class PolicyAmendApi(APIView):
 class PolicyPublishApi(APIView):
     """Publish a draft; the push job then matches every firm and notifies the eligible."""
 
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayManagePolicies]
 
     @extend_schema(request=None, responses={200: PolicyDetailOutputSerializer})
     def post(self, request: Request, policy_id: int) -> Response:
@@ -149,7 +148,7 @@ class PolicyPublishApi(APIView):
 
 
 class PolicyWithdrawApi(APIView):
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayManagePolicies]
 
     @extend_schema(request=NoteInputSerializer, responses={200: PolicyDetailOutputSerializer})
     def post(self, request: Request, policy_id: int) -> Response:
@@ -171,7 +170,7 @@ class PolicyImportApi(APIView):
     200 with the report (created, updated, unchanged, rejected rows with their reasons).
     """
 
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayManagePolicies]
 
     @extend_schema(request=ImportInputSerializer, responses={200: ImportOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.accounts.services import firm_register, firm_representative_set, staff_create
 from portal.departments.constants import StaffRole
 from portal.departments.services import (
+    audit_assignment_create,
     department_system_upsert,
     department_upsert,
     role_groups_sync,
@@ -32,6 +33,8 @@ DEPARTMENTS = [
     ("wjw", "市卫生健康委员会", "Municipal Health Commission"),
     ("sjj", "市数据资源管理局", "Municipal Data Resources Bureau"),
 ]
+# The audit office: its administrator assigns the auditors (here a city-wide one).
+AUDIT_OFFICE = "sjj"
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,17 @@ def seed_accounts() -> list[DemoSignIn]:
     sign_ins: list[DemoSignIn] = []
     for code, name, name_en in DEPARTMENTS:
         department = department_upsert(
-            code=code, name=name, name_en=name_en, region=CITY_REGION, parent=government
+            code=code,
+            name=name,
+            name_en=name_en,
+            region=CITY_REGION,
+            parent=government,
+            is_audit_office=code == AUDIT_OFFICE,
         )
         department_system_upsert(
             department=department, name=f"{name}业务系统", key_id=f"{code}-system"
         )
         for role in StaffRole:
-            if role == StaffRole.AUDITOR and code != "sjj":
-                continue
             username = f"{code}.{role.value}"
             staff_create(
                 username=username,
@@ -91,6 +97,22 @@ def seed_accounts() -> list[DemoSignIn]:
                 email=f"{code}.{role.value}@gov.example.cn",
             )
             sign_ins.append(DemoSignIn(username, f"{name} · {role.label}"))
+        if code == AUDIT_OFFICE:
+            auditor = staff_create(
+                username=f"{code}.auditor",
+                password=DEMO_PASSWORD,
+                real_name=f"{name[1:4]}审计员",
+                department=department,
+                roles=[],
+                email=f"{code}.auditor@gov.example.cn",
+            )
+            audit_assignment_create(
+                actor=User.objects.get(username=f"{code}.{StaffRole.DEPARTMENT_ADMIN.value}"),
+                auditor=auditor,
+                all_departments=True,
+                note="全市数据访问审计（演示）",
+            )
+            sign_ins.append(DemoSignIn(auditor.username, f"{name} · auditor (all departments)"))
 
     citizens: dict[str, User] = {}
     for username, real_name, first17, email in CITIZENS:

@@ -94,6 +94,9 @@ class FirmRepresentative(models.Model):
     role = models.CharField(_("role"), max_length=24, choices=RepresentativeRole.choices)
     can_apply = models.BooleanField(_("may file applications"), default=True)
     can_view_data_use = models.BooleanField(_("may see who used the firm's data"), default=True)
+    can_view_firm_data = models.BooleanField(
+        _("may see the firm's figures held by departments"), default=True
+    )
     can_manage_agents = models.BooleanField(_("may appoint agents"), default=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -9,6 +10,11 @@ def _current(queryset: QuerySet[FirmRepresentative]) -> QuerySet[FirmRepresentat
     """Representations that have not expired (no end date, or ending today or later)."""
     today = timezone.localdate()
     return queryset.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+def representation_is_current(rep: FirmRepresentative) -> bool:
+    """The mandate has not ended (no end date, or ending today or later)."""
+    return rep.valid_until is None or rep.valid_until >= timezone.localdate()
 
 
 def representation_list_for_user(*, user: User) -> QuerySet[FirmRepresentative]:
@@ -39,11 +45,15 @@ def staff_list_for_department(*, department: Department) -> QuerySet[User]:
     )
 
 
-def staff_has_permission(*, user: User, department: Department, codename: str) -> bool:
+def staff_has_permission(
+    *, user: User | AnonymousUser, department: Department, codename: str
+) -> bool:
     """The single rule for staff actions: own department, active, and the role's permission.
 
     Staff of one department never act in another, whatever their roles.
     """
+    if not isinstance(user, User):
+        return False
     if not user.is_authenticated or not user.is_active:
         return False
     if not user.is_department_staff:

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.accounts.access import may_administer_staff
 from portal.accounts.constants import RepresentativeRole, UserKind
 from portal.accounts.identity import IdentityNumberError, validate_resident_id, validate_uscc
 from portal.accounts.models import Firm, FirmRepresentative, User
-from portal.accounts.selectors import staff_has_permission
+from portal.accounts.selectors import representation_get
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
 
@@ -137,6 +138,7 @@ def firm_representative_set(
     can_apply: bool = True,
     can_view_data_use: bool = True,
     can_manage_agents: bool = False,
+    can_view_firm_data: bool = True,
     valid_until: dt.date | None = None,
     actor: User | None = None,
 ) -> FirmRepresentative:
@@ -147,13 +149,13 @@ def firm_representative_set(
     (registration data loaded by the operator).
     """
     if actor is not None:
-        own = FirmRepresentative.objects.filter(firm=firm, user=actor).first()
+        own = representation_get(user=actor, firm_id=firm.pk)
         if own is None or not own.can_manage_agents:
             raise PermissionDenied(_("You may not appoint agents for this firm."))
     if not user.is_citizen:
         raise ValidationError(_("Only a person with a citizen account can act for a firm."))
     if role == RepresentativeRole.LEGAL_REPRESENTATIVE:
-        can_apply = can_view_data_use = can_manage_agents = True
+        can_apply = can_view_data_use = can_manage_agents = can_view_firm_data = True
     rep, _created = FirmRepresentative.objects.update_or_create(
         firm=firm,
         user=user,
@@ -162,6 +164,7 @@ def firm_representative_set(
             "can_apply": can_apply,
             "can_view_data_use": can_view_data_use,
             "can_manage_agents": can_manage_agents,
+            "can_view_firm_data": can_view_firm_data,
             "valid_until": valid_until,
         },
     )
@@ -198,8 +201,8 @@ def staff_create(
 @transaction.atomic
 def staff_role_set(*, actor: User, staff: User, role: StaffRole, granted: bool) -> User:
     """A department administrator grants or removes a role of their own department's staff."""
-    if staff.department is None or not staff_has_permission(
-        user=actor, department=staff.department, codename="administer_department"
+    if staff.department is None or not may_administer_staff(
+        user=actor, department=staff.department
     ):
         raise PermissionDenied(_("You may only manage the staff of your own department."))
     group = Group.objects.get(name=role.value)

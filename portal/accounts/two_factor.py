@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.accounts.access import may_administer_staff
 from portal.accounts.models import TwoFactorActivation, User
-from portal.accounts.selectors import staff_has_permission
 
 # Unambiguous characters (no 0/O, 1/I/L): read aloud or typed from a note without mistakes.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -62,8 +62,8 @@ def two_factor_activation_issue(*, user: User, issued_by: User | None) -> str:
                     "administrator of your department or the operator."
                 )
             )
-        if user.department is None or not staff_has_permission(
-            user=issued_by, department=user.department, codename="administer_department"
+        if user.department is None or not may_administer_staff(
+            user=issued_by, department=user.department
         ):
             raise PermissionDenied(
                 _("Only an administrator of the person's own department may issue the code.")

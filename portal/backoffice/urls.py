@@ -3,6 +3,7 @@ from django.urls import path
 
 from portal.accounts.forms import PortalAuthenticationForm
 from portal.backoffice import views
+from portal.departments import views as audit_views
 
 app_name = "backoffice"
 
@@ -28,5 +29,12 @@ urlpatterns = [
         "departments/<slug:code>/staff/<int:user_id>/activation-code/",
         views.staff_activation_issue,
         name="staff_activation_issue",
+    ),
+    # The audit office assigns auditors (portal/departments/access.py decides who may).
+    path("audit/", audit_views.audit_assignments, name="audit_assignments"),
+    path(
+        "audit/<int:assignment_id>/revoke/",
+        audit_views.audit_assignment_end,
+        name="audit_assignment_end",
     ),
 ]

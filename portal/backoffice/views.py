@@ -5,16 +5,16 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts import access
 from portal.accounts.models import User
-from portal.accounts.selectors import staff_has_permission, staff_list_for_department
+from portal.accounts.selectors import staff_list_for_department
 from portal.accounts.services import staff_role_set
 from portal.accounts.two_factor import (
     totp_device_for,
@@ -28,7 +28,6 @@ from portal.accounts.two_factor import (
 )
 from portal.backoffice.access import staff_required
 from portal.departments.constants import StaffRole
-from portal.departments.selectors import department_get
 
 
 @require_GET
@@ -45,15 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def department_staff(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    department = department_get(code=code)
-    if department is None:
-        raise Http404
-    if user.department_id != department.pk:
-        raise PermissionDenied(_("You can only open your own department."))
+    department = access.access_department_for_staff(user=user, code=code)
     staff = staff_list_for_department(department=department)
-    can_admin = staff_has_permission(
-        user=user, department=department, codename="administer_department"
-    )
+    can_admin = access.may_administer_staff(user=user, department=department)
+    # The roles a department administrator hands out; auditing is not one of them.
     return render(
         request,
         "backoffice/department_staff.html",
@@ -66,16 +60,8 @@ def department_staff(request: HttpRequest, code: str) -> HttpResponse:
 def staff_role_change(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
     actor = request.user
     assert isinstance(actor, User)
-    staff = (
-        User.objects.filter(pk=user_id, department__code=code).select_related("department").first()
-    )
+    staff = access.access_staff_member_for_admin(actor=actor, code=code, user_id=user_id)
     role_value = request.POST.get("role", "")
-    if staff is None or staff.department is None:
-        raise Http404
-    if not staff_has_permission(
-        user=actor, department=staff.department, codename="administer_department"
-    ):
-        raise PermissionDenied(_("You may only manage the staff of your own department."))
     if role_value not in StaffRole.values:
         messages.error(request, _("Choose one of the listed roles."))
         return redirect("backoffice:department_staff", code=code)
@@ -166,11 +152,7 @@ def staff_activation_issue(request: HttpRequest, code: str, user_id: int) -> Htt
     """A department administrator issues a one-time authenticator activation code (shown once)."""
     actor = request.user
     assert isinstance(actor, User)
-    staff = (
-        User.objects.filter(pk=user_id, department__code=code).select_related("department").first()
-    )
-    if staff is None:
-        raise Http404
+    staff = access.access_staff_member_for_admin(actor=actor, code=code, user_id=user_id)
     activation_code = two_factor_activation_issue(user=staff, issued_by=actor)
     response = render(
         request,

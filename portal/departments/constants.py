@@ -10,15 +10,17 @@ class StaffRole(models.TextChoices):
     APPROVER = "approver", _("Approver")
     DATA_STEWARD = "data_steward", _("Data steward")
     DEPARTMENT_ADMIN = "department_admin", _("Department administrator")
-    AUDITOR = "auditor", _("Auditor")
 
 
-# Permission codenames (on departments.Department) granted to each role.
+# Permission codenames (on departments.Department) granted to each role. Auditing is not a
+# role: it is an audit assignment (``AuditAssignment``) made by the audit office.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    StaffRole.WINDOW_CLERK: ("accept_application",),
-    StaffRole.REVIEWER: ("review_application",),
-    StaffRole.APPROVER: ("approve_application",),
-    StaffRole.DATA_STEWARD: ("manage_sharing", "manage_datasets"),
+    StaffRole.WINDOW_CLERK: ("accept_application", "read_exchange"),
+    StaffRole.REVIEWER: ("review_application", "read_exchange"),
+    StaffRole.APPROVER: ("approve_application", "read_exchange"),
+    StaffRole.DATA_STEWARD: ("manage_sharing", "manage_datasets", "request_grants"),
     StaffRole.DEPARTMENT_ADMIN: ("administer_department",),
-    StaffRole.AUDITOR: ("audit_access",),
 }
+
+# The group name the auditor role had before audit assignments; it no longer grants anything.
+FORMER_AUDITOR_GROUP = "auditor"

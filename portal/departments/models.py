@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,11 @@ class Department(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    is_audit_office = models.BooleanField(
+        _("audit office"),
+        default=False,
+        help_text=_("Its administrators assign auditors to supervise departments."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -30,7 +36,8 @@ class Department(models.Model):
             ("manage_sharing", _("Approve, narrow and revoke data sharing grants")),
             ("manage_datasets", _("Maintain the department's datasets")),
             ("administer_department", _("Administer the department's staff and systems")),
-            ("audit_access", _("Audit data access and the ledger")),
+            ("read_exchange", _("Read other departments' data through the exchange")),
+            ("request_grants", _("Request data sharing grants from other departments")),
         ]
 
     def __str__(self) -> str:
@@ -79,3 +86,48 @@ class UsedSignature(models.Model):
 
     def __str__(self) -> str:
         return self.signature_hash
+
+
+class AuditAssignment(models.Model):
+    """A person the audit office assigned to audit some departments (or all), until revoked.
+
+    Auditing is never a role a department hands out: only an administrator of an audit
+    office (or a superuser) assigns it, and the assignment says which departments it covers.
+    """
+
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auditor"),
+        on_delete=models.PROTECT,
+        related_name="audit_assignments",
+    )
+    all_departments = models.BooleanField(_("all departments"), default=False)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments"), blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-assigned_at", "-pk"]
+        verbose_name = _("audit assignment")
+        verbose_name_plural = _("audit assignments")
+        indexes = [models.Index(fields=["auditor", "revoked_at"], name="audit_current")]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} ({'*' if self.all_departments else 'scoped'})"

@@ -47,6 +47,18 @@ class AccessAdmin(admin.ModelAdmin[Access]):
 
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin[Objection]):
+    """Read-only: objections are answered in the back office by the reading department's
+    administrator or its auditors (``portal.exchange.access.may_answer_objection``)."""
+
     list_display = ("created_at", "status", "access")
     list_filter = ("status",)
     list_select_related = ("access",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -66,14 +66,11 @@ def with_inclusion_marks(accesses: list[Access]) -> list[AccessWithMark]:
     return [AccessWithMark(a, marks[a.ledger_event_id]) for a in accesses]
 
 
-def objection_queue(*, department: Department, auditor: bool) -> QuerySet[Objection]:
-    """Objections to the department's reads; an auditor sees every department's."""
-    qs = Objection.objects.select_related(
+def objection_queue(*, visible: QuerySet[Objection]) -> QuerySet[Objection]:
+    """The objections a staff member may see (``access.objections_visible_to``), open first."""
+    return visible.select_related(
         "access", "access__dataset", "access__reader_department", "raised_by"
-    )
-    if not auditor:
-        qs = qs.filter(access__reader_department=department)
-    return qs.order_by("status", "-created_at")
+    ).order_by("status", "-created_at")
 
 
 def objection_open_count(*, department: Department) -> int:

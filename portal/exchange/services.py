@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from ledger.constants import Outcome
 from ledger.services import RequestSignatureInput, ledger_event_record, subject_hash
 from portal.accounts.models import User
-from portal.accounts.selectors import staff_has_permission
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
+from portal.exchange import access as access_rules
 from portal.exchange.constants import (
     GRANTED_REASONS,
     FieldType,
@@ -128,6 +128,8 @@ def exchange_read(
     access and one ledger event in the caller's transaction, refusals included. A refusal
     is returned, not raised, so that the caller's transaction keeps its ledger event.
     """
+    # Only a reading role (or the department's system) reads: refused before anything else.
+    access_rules.read_check(department=reader.department, user=reader.user, system=reader.system)
     dataset = Dataset.objects.select_related("owner").filter(code=dataset_code).first()
     if dataset is None:
         raise DatasetNotFound({"dataset": _("There is no dataset with this code.")})
@@ -282,18 +284,36 @@ def record_validate(*, dataset: Dataset, data: dict[str, object]) -> dict[str, o
     return clean
 
 
-def dataset_check_owner(*, dataset: Dataset, department: Department) -> None:
-    """Raise PermissionDenied unless ``department`` owns the dataset."""
+def dataset_check_owner(
+    *,
+    dataset: Dataset,
+    department: Department,
+    user: User | None = None,
+    system: DepartmentSystem | None = None,
+) -> None:
+    """Raise PermissionDenied unless ``department`` owns the dataset and the person or system
+    acting for it may maintain records (``access_rules.maintain_dataset_check``).
+
+    Without ``user`` and ``system`` the caller is trusted (data loaded by the operator).
+    """
     if dataset.owner_id != department.pk:
         raise PermissionDenied(_("Only the owning department maintains this dataset."))
+    if user is not None or system is not None:
+        access_rules.maintain_dataset_check(dataset=dataset, user=user, system=system)
 
 
 @transaction.atomic
 def record_put(
-    *, dataset: Dataset, department: Department, subject_identifier: str, data: dict[str, object]
+    *,
+    dataset: Dataset,
+    department: Department,
+    subject_identifier: str,
+    data: dict[str, object],
+    user: User | None = None,
+    system: DepartmentSystem | None = None,
 ) -> DatasetRecord:
     """Create or replace the owner's record about one subject."""
-    dataset_check_owner(dataset=dataset, department=department)
+    dataset_check_owner(dataset=dataset, department=department, user=user, system=system)
     subject = subject_identifier.strip().upper()
     if not subject:
         raise ValidationError({"subject": _("The subject identifier is required.")})
@@ -313,10 +333,15 @@ class BulkResult:
 
 @transaction.atomic
 def records_put_bulk(
-    *, dataset: Dataset, department: Department, rows: list[dict[str, object]]
+    *,
+    dataset: Dataset,
+    department: Department,
+    rows: list[dict[str, object]],
+    user: User | None = None,
+    system: DepartmentSystem | None = None,
 ) -> BulkResult:
     """Validate every row; save all of them, or none if any row is wrong (errors per row)."""
-    dataset_check_owner(dataset=dataset, department=department)
+    dataset_check_owner(dataset=dataset, department=department, user=user, system=system)
     result = BulkResult()
     clean_rows: list[tuple[str, dict[str, object]]] = []
     for number, row in enumerate(rows, start=1):
@@ -353,10 +378,17 @@ def grant_request(
     valid_from: dt.date,
     valid_until: dt.date,
     requested_by: User | None = None,
+    system: DepartmentSystem | None = None,
 ) -> SharingGrant:
-    """Department B asks department A for fields of a conditional dataset."""
+    """Department B asks department A for fields of a conditional dataset.
+
+    Asked by a person or a system, it must be B's data steward or B's system; without
+    either the caller is trusted (data loaded by the operator).
+    """
     if requested_by is not None and requested_by.department_id != requester.pk:
         raise PermissionDenied(_("You can only ask on behalf of your own department."))
+    if requested_by is not None or system is not None:
+        access_rules.request_grants_check(department=requester, user=requested_by, system=system)
     errors: dict[str, str] = {}
     if dataset.sharing_class != SharingClass.CONDITIONAL:
         errors["dataset"] = (
@@ -391,10 +423,7 @@ def grant_request(
 
 def grant_check_steward(*, actor: User, grant: SharingGrant) -> None:
     """Raise PermissionDenied unless ``actor`` is a data steward of the dataset's owner."""
-    if not staff_has_permission(
-        user=actor, department=grant.dataset.owner, codename="manage_sharing"
-    ):
-        raise PermissionDenied(_("Only a data steward of the owning department decides grants."))
+    access_rules.decide_grant_check(user=actor, grant=grant)
 
 
 @transaction.atomic
@@ -460,12 +489,10 @@ def objection_raise(*, access: Access, user: User, text: str, firm_id: int | Non
 @transaction.atomic
 def objection_respond(*, actor: User, objection: Objection, response: str) -> Objection:
     """The reading department or an auditor answers an objection."""
-    department = objection.access.reader_department
-    may = staff_has_permission(
-        user=actor, department=department, codename="administer_department"
-    ) or (actor.is_department_staff and actor.has_perm("departments.audit_access"))
-    if not may:
-        raise PermissionDenied(_("Only the reading department or an auditor can answer."))
+    if not access_rules.may_answer_objection(user=actor, objection=objection):
+        raise PermissionDenied(
+            _("Only the reading department's administrator or its auditors answer.")
+        )
     if not visible_text(response):
         raise ValidationError({"response": _("Write the answer.")})
     objection.response = visible_text(response)

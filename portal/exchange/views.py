@@ -5,9 +5,9 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,9 +16,8 @@ from ledger.core.bundle import bundle_to_json
 from ledger.models import Entry
 from ledger.selectors import LedgerQueryError, export_bundle
 from portal.accounts.models import Firm, User
-from portal.accounts.selectors import staff_has_permission
 from portal.backoffice.access import staff_required
-from portal.exchange import selectors, services
+from portal.exchange import access, selectors, services
 from portal.exchange.constants import GrantStatus
 from portal.exchange.forms import (
     GrantDecisionForm,
@@ -27,33 +26,20 @@ from portal.exchange.forms import (
     ReadForm,
     RecordImportForm,
 )
-from portal.exchange.models import Access, SharingGrant
+from portal.exchange.models import Access
 
 PAGE_SIZE = 20
 
 
 def _subject_of(request: HttpRequest) -> tuple[str, Firm | None]:
     """Whose data the signed-in person may see: their own, or the firm they act for."""
-    user = request.user
-    assert isinstance(user, User)
-    rep = getattr(request, "acting_for", None)
-    if rep is not None:
-        if not rep.can_view_data_use:
-            raise PermissionDenied(_("Your authorisation does not include the firm's data use."))
-        return rep.firm.uscc, rep.firm
-    if not user.id_number:
-        raise PermissionDenied(_("Only citizens and firm representatives have data to show."))
-    return user.id_number, None
+    return access.data_use_subject_for(user=request.user, rep=getattr(request, "acting_for", None))
 
 
 def _own_access(request: HttpRequest, access_id: str) -> Access:
-    identifier, _firm = _subject_of(request)
-    access = Access.objects.filter(
-        pk=access_id, subject_hash=services.subject_hash_for(identifier)
-    ).first()
-    if access is None:
-        raise Http404
-    return access
+    return access.access_data_use(
+        user=request.user, rep=getattr(request, "acting_for", None), access_id=access_id
+    )
 
 
 @login_required
@@ -124,6 +110,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Staff read another department's data through the exchange, for a stated purpose."""
     user = _staff(request)
     assert user.department is not None
+    access.read_check(department=user.department, user=user)
     datasets = selectors.datasets_readable_by(department=user.department)
     initial = {k: request.GET[k] for k in ("dataset", "application", "purpose") if k in request.GET}
     form = ReadForm(request.POST or None, datasets=datasets, initial=initial)
@@ -151,7 +138,7 @@ def grants(request: HttpRequest) -> HttpResponse:
     assert user.department is not None
     incoming = selectors.grant_list_for_owner(department=user.department)
     outgoing = selectors.grant_list_for_requester(department=user.department)
-    steward = staff_has_permission(user=user, department=user.department, codename="manage_sharing")
+    steward = access.may_decide_grants(user=user, department=user.department)
     return render(
         request,
         "exchange/grants.html",
@@ -164,6 +151,7 @@ def grants(request: HttpRequest) -> HttpResponse:
 def grant_request(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     assert user.department is not None
+    access.request_grants_check(department=user.department, user=user)
     datasets = (
         selectors.dataset_list().filter(sharing_class="conditional").exclude(owner=user.department)
     )
@@ -194,10 +182,7 @@ def grant_request(request: HttpRequest) -> HttpResponse:
 @staff_required
 def grant_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
     user = _staff(request)
-    grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
-    if grant is None:
-        raise Http404
-    services.grant_check_steward(actor=user, grant=grant)
+    grant = access.access_grant_for_steward(user=user, grant_id=grant_id)
     form = GrantDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or refuse."))
@@ -238,16 +223,10 @@ def reads(request: HttpRequest) -> HttpResponse:
 @staff_required
 def objections(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    assert user.department is not None
-    auditor = user.has_perm("departments.audit_access")
     if request.method == "POST":
-        objection = (
-            selectors.objection_queue(department=user.department, auditor=auditor)
-            .filter(pk=request.POST.get("objection", ""))
-            .first()
+        objection = access.access_objection_for_answer(
+            user=user, objection_id=request.POST.get("objection", "")
         )
-        if objection is None:
-            raise Http404
         try:
             services.objection_respond(
                 actor=user, objection=objection, response=request.POST.get("response", "")
@@ -257,8 +236,10 @@ def objections(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Answer sent."))
         return redirect("exchange:objections")
-    queue = selectors.objection_queue(department=user.department, auditor=auditor)
-    return render(request, "exchange/objections.html", {"objections": queue})
+    queue = selectors.objection_queue(visible=access.objections_visible_to(user=user))
+    answerable = access.answerable_department_ids(user=user)
+    rows = [(o, answerable is None or o.access.reader_department_id in answerable) for o in queue]
+    return render(request, "exchange/objections.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,11 +248,7 @@ def records_import(request: HttpRequest, code: str) -> HttpResponse:
     """The owning department imports records from a CSV file; every bad row is reported."""
     user = _staff(request)
     assert user.department is not None
-    dataset = selectors.dataset_get(code=code)
-    if dataset is None:
-        raise Http404
-    if dataset.owner_id != user.department.pk or not user.has_perm("departments.manage_datasets"):
-        raise PermissionDenied(_("Only the owning department's data stewards import records."))
+    dataset = access.access_dataset_for_maintenance(code=code, user=user)
     form = RecordImportForm(request.POST or None, request.FILES or None)
     errors: dict[int, dict[str, list[str]]] = {}
     if request.method == "POST" and form.is_valid():
@@ -290,7 +267,7 @@ def records_import(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("file", _("Save the file as UTF-8 CSV and try again."))
         else:
             result = services.records_put_bulk(
-                dataset=dataset, department=user.department, rows=rows
+                dataset=dataset, department=user.department, rows=rows, user=user
             )
             if result.errors:
                 errors = result.errors

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from portal.core.admin_privacy import ExchangeDataHiddenAdmin
 from portal.services.models import (
     Application,
     ApplicationEvent,
@@ -102,7 +103,7 @@ class EventInline(admin.TabularInline[ApplicationEvent, Application]):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin[Application]):
+class ApplicationAdmin(ExchangeDataHiddenAdmin):
     """Read-only: applications move only through the workflow (pages and API)."""
 
     list_display = ["number", "service", "department", "status", "submitted_at", "due_date"]
@@ -111,6 +112,21 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
     list_select_related = ["service", "department"]
     inlines = [EventInline]
     raw_id_fields = ["applicant", "firm", "service"]
+    fields = [
+        "number",
+        "service",
+        "department",
+        "applicant",
+        "firm",
+        "status",
+        "current_step",
+        "created_at",
+        "submitted_at",
+        "accepted_at",
+        "decided_at",
+        "due_date",
+    ]
+    readonly_fields = ["created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -123,10 +139,29 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin[Material]):
+class MaterialAdmin(ExchangeDataHiddenAdmin):
     list_display = ["application", "requirement_code", "source", "content_type", "size"]
     list_filter = ["source"]
     raw_id_fields = ["application", "exchange_access", "uploaded_by"]
+    # Never ``exchange_data``: portal/core/admin_privacy.py.
+    fields = [
+        "application",
+        "requirement_code",
+        "source",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "exchange_dataset",
+        "exchange_department",
+        "exchange_access",
+        "uploaded_by",
+    ]
+
+    # Materials are uploaded or fetched by the applicant's own steps, never added here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Material | None = None) -> bool:
         return False
@@ -137,6 +172,10 @@ class DecisionDocumentAdmin(admin.ModelAdmin[DecisionDocument]):
     list_display = ["code", "application", "issued_at"]
     search_fields = ["code", "application__number"]
     raw_id_fields = ["application"]
+
+    # A decision document is issued by the approval only: none is added or changed here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(
         self, request: HttpRequest, obj: DecisionDocument | None = None
@@ -149,3 +188,10 @@ class EvaluationAdmin(admin.ModelAdmin[Evaluation]):
     list_display = ["application", "department", "rating", "status", "created_at"]
     list_filter = ["status", "rating", "department"]
     raw_id_fields = ["application", "replied_by"]
+
+    # Ratings are the applicant's and replies the department's (services.access decides).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Evaluation | None = None) -> bool:
+        return False

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.accounts.models import FirmRepresentative, User
 from portal.accounts.selectors import staff_has_permission
 from portal.departments.models import Department, DepartmentSystem
+from portal.services import access
 from portal.services.constants import (
     APPLICANT,
     OPEN_STATUSES,
@@ -31,13 +32,6 @@ from portal.services.models import (
     Theme,
 )
 from portal.services.workdays import add_working_days, working_days_between
-
-HANDLING_PERMISSIONS = (
-    "accept_application",
-    "review_application",
-    "approve_application",
-    "administer_department",
-)
 
 # The large parts of a service's guide, not needed in lists.
 SERVICE_GUIDE_FIELDS = (
@@ -111,53 +105,7 @@ def service_list_for_firms() -> QuerySet[ServiceItem]:
     return service_list(applicant_kind="firm")
 
 
-# --- Who may see and act -----------------------------------------------------------------
-
-
-def representative_may_apply(*, user: User, firm: Firm | int) -> bool:
-    """The person represents the firm now and may file applications for it."""
-    firm_id = firm if isinstance(firm, int) else firm.pk
-    today = timezone.localdate()
-    return (
-        FirmRepresentative.objects.filter(firm_id=firm_id, user=user, can_apply=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .exists()
-    )
-
-
-def person_may_act(*, user: User, application: Application) -> bool:
-    """The applicant side: the person who applied, or (for a firm) a current representative."""
-    if not user.is_authenticated or not user.is_active or not user.is_citizen:
-        return False
-    if application.firm_id is None:
-        return application.applicant_id == user.pk
-    return representative_may_apply(user=user, firm=application.firm_id)
-
-
-def staff_may_handle(*, user: User, department: Department) -> bool:
-    """Staff of the handling department with a handling role see its applications."""
-    return any(
-        staff_has_permission(user=user, department=department, codename=codename)
-        for codename in HANDLING_PERMISSIONS
-    )
-
-
-def may_perform(
-    *,
-    action: Action,
-    application: Application,
-    user: User | None = None,
-    system: DepartmentSystem | None = None,
-) -> bool:
-    """The role rule of one transition (the state rule is separate)."""
-    role = TRANSITIONS[action].role
-    if role == APPLICANT:
-        return user is not None and person_may_act(user=user, application=application)
-    if system is not None:
-        return system.is_active and system.department_id == application.department_id
-    if user is None:
-        return False
-    return staff_has_permission(user=user, department=application.department, codename=role)
+# --- Who may see and act: portal/services/access.py decides ---------------------------------
 
 
 def actions_available(
@@ -172,30 +120,17 @@ def actions_available(
         for action, t in TRANSITIONS.items()
         if application.status in t.sources
         and t.role != APPLICANT
-        and may_perform(action=action, application=application, user=user, system=system)
+        and access.may_perform(action=action, application=application, user=user, system=system)
     ]
 
 
 # --- Applications: the applicant's side ---------------------------------------------------
 
 
-def _person_scope(*, user: User, acting_for: FirmRepresentative | None) -> Q | None:
-    """What the person sees in the identity they use now; None when nothing."""
-    if not user.is_authenticated or not user.is_citizen:
-        return None
-    if acting_for is not None:
-        if not acting_for.can_apply:
-            return None
-        if acting_for.valid_until is not None and acting_for.valid_until < timezone.localdate():
-            return None
-        return Q(firm_id=acting_for.firm_id)
-    return Q(applicant=user, firm__isnull=True)
-
-
 def application_list_for_person(
     *, user: User, acting_for: FirmRepresentative | None
 ) -> QuerySet[Application]:
-    scope = _person_scope(user=user, acting_for=acting_for)
+    scope = access.person_scope(user=user, acting_for=acting_for)
     if scope is None:
         return Application.objects.none()
     return (
@@ -205,39 +140,8 @@ def application_list_for_person(
     )
 
 
-def application_get_for_person(
-    *, user: User, acting_for: FirmRepresentative | None, number: str
-) -> Application | None:
-    scope = _person_scope(user=user, acting_for=acting_for)
-    if scope is None:
-        return None
-    return (
-        Application.objects.filter(scope, number=number)
-        .select_related("service__department", "department", "firm", "applicant")
-        .first()
-    )
-
-
-# --- Applications: the department's side --------------------------------------------------
-
-
-def application_get_for_staff(*, user: User, number: str) -> Application | None:
-    department = user.department if user.is_authenticated else None
-    if department is None or not staff_may_handle(user=user, department=department):
-        return None
-    return (
-        Application.objects.filter(number=number, department=department)
-        .select_related("service__department", "department", "firm", "applicant")
-        .first()
-    )
-
-
-def application_get_for_department(*, department: Department, number: str) -> Application | None:
-    return (
-        Application.objects.filter(number=number, department=department)
-        .select_related("service__department", "department", "firm", "applicant")
-        .first()
-    )
+# --- Applications: one application, for whom ---------------------------------------------
+# See ``access.access_application_for_person`` / ``_for_staff`` / ``_for_system``.
 
 
 def statuses_for_roles(*, user: User, department: Department) -> list[str]:
@@ -317,13 +221,19 @@ def material_list(*, application: Application) -> QuerySet[Material]:
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related(
-        "application__service", "event"
+    return (
+        Notification.objects.filter(recipient=user)
+        .filter(access.notices_visible_filter(user=user))
+        .select_related("application__service", "event")
     )
 
 
 def notification_unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .filter(access.notices_visible_filter(user=user))
+        .count()
+    )
 
 
 def decision_get_by_code(*, code: str) -> DecisionDocument | None:

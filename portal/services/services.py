@@ -24,12 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, User
-from portal.accounts.selectors import staff_has_permission
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.models import Dataset
 from portal.exchange.services import Reader, ReadResult, exchange_read
-from portal.services import selectors
+from portal.services import access
 from portal.services.constants import (
     ACCEPTED_UPLOADS,
     DECIDED_STATUSES,
@@ -233,7 +232,7 @@ def application_create_draft(
     if firm is not None:
         if not service.for_firms:
             raise ValidationError(_("Only citizens may apply for this service."))
-        if not selectors.representative_may_apply(user=applicant, firm=firm):
+        if not access.representative_may_apply(user=applicant, firm=firm):
             raise PermissionDenied(_("You may not file applications for this firm."))
     data: dict[str, object] = {}
     for spec in schema_fields(service.form_schema):
@@ -265,7 +264,7 @@ def _lock(application: Application) -> Application:
 
 
 def _check_editable(*, application: Application, user: User) -> None:
-    if not selectors.person_may_act(user=user, application=application):
+    if not access.person_may_act(user=user, application=application):
         raise PermissionDenied(_("This is not your application."))
     if application.status not in EDITABLE_STATUSES:
         raise ValidationError(_("This application can no longer be changed."))
@@ -464,7 +463,7 @@ def application_submit(*, application: Application, user: User) -> SubmitResult:
     draft and the result's ``problems`` say what to upload instead.
     """
     application = _lock(application)
-    if not selectors.may_perform(action=Action.SUBMIT, application=application, user=user):
+    if not access.may_perform(action=Action.SUBMIT, application=application, user=user):
         raise PermissionDenied(_("This is not your application."))
     if application.status not in TRANSITIONS[Action.SUBMIT].sources:
         raise ValidationError(_("This application has already been submitted."))
@@ -589,9 +588,7 @@ def application_transition(
         return result.application
     with transaction.atomic():
         application = _lock(application)
-        if not selectors.may_perform(
-            action=action, application=application, user=user, system=system
-        ):
+        if not access.may_perform(action=action, application=application, user=user, system=system):
             raise PermissionDenied(_("Your role may not do this to this application."))
         transition = TRANSITIONS[action]
         if application.status not in transition.sources:
@@ -641,7 +638,7 @@ def application_reference_read(
     The reader is the staff member, the purpose names the application. Only datasets the
     service lists (as a reference or as a material) can be asked for.
     """
-    if user.department is None or not selectors.staff_may_handle(
+    if user.department is None or not access.staff_may_handle(
         user=user, department=application.department
     ):
         raise PermissionDenied(_("Only the handling department's staff read data for it."))
@@ -667,17 +664,29 @@ def application_reference_read(
 # --- Notifications -----------------------------------------------------------------------
 
 
-def _notify(*, application: Application, event: ApplicationEvent) -> Notification:
-    notification, created = Notification.objects.get_or_create(
-        event=event, recipient=application.applicant, defaults={"application": application}
-    )
-    if created:
-        from portal.services.tasks import notification_email_task
+def _notify(*, application: Application, event: ApplicationEvent) -> list[Notification]:
+    """Tell the applicant side: the person who applied, or for a firm every current
+    representative who may file for it (never a former agent, whose mandate has ended)."""
+    if application.firm_id is None:
+        recipients = [application.applicant]
+    else:
+        recipients = list(access.firm_recipients(firm_id=application.firm_id))
+    notifications = []
+    for recipient in recipients:
+        notification, created = Notification.objects.get_or_create(
+            event=event, recipient=recipient, defaults={"application": application}
+        )
+        notifications.append(notification)
+        if created:
+            _email_after_commit(notification.pk)
+    return notifications
 
-        pk = notification.pk
-        # robust: a broker outage must not fail the request that already committed.
-        transaction.on_commit(lambda: notification_email_task.delay(pk), robust=True)
-    return notification
+
+def _email_after_commit(notification_id: int) -> None:
+    from portal.services.tasks import notification_email_task
+
+    # robust: a broker outage must not fail the request that already committed.
+    transaction.on_commit(lambda: notification_email_task.delay(notification_id), robust=True)
 
 
 def notifications_email_pending(*, limit: int = 500) -> int:
@@ -707,6 +716,12 @@ def notification_email_send(*, notification_id: int) -> bool:
         return False
     recipient = notification.recipient
     if not recipient.email:
+        return False
+    # A notice about a firm's application is not mailed to someone whose mandate has ended;
+    # the row is closed so that the sweeper does not try it again.
+    if not access.person_may_act(user=recipient, application=notification.application):
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
         return False
     application = notification.application
     event = notification.event
@@ -751,7 +766,7 @@ def evaluation_create(
     *, application: Application, user: User, rating: int, comment: str = ""
 ) -> Evaluation:
     """The applicant rates the handling after a decision; 1 or 2 goes to the department."""
-    if not selectors.person_may_act(user=user, application=application):
+    if not access.person_may_act(user=user, application=application):
         raise PermissionDenied(_("This is not your application."))
     if application.status not in DECIDED_STATUSES | {ApplicationStatus.REFUSED}:
         raise ValidationError(_("You can rate the handling once a decision is made."))
@@ -775,11 +790,7 @@ def evaluation_create(
 @transaction.atomic
 def evaluation_reply(*, evaluation: Evaluation, user: User, reply: str) -> Evaluation:
     """The department answers a poor rating (its administrator or an approver)."""
-    department = evaluation.department
-    if not (
-        staff_has_permission(user=user, department=department, codename="administer_department")
-        or staff_has_permission(user=user, department=department, codename="approve_application")
-    ):
+    if not access.may_reply_evaluation(user=user, department=evaluation.department):
         raise PermissionDenied(_("Only the department's administrator or approvers reply."))
     if not visible_text(reply):
         raise ValidationError({"reply": _("Write the reply.")})

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.models import FirmRepresentative, User
 from portal.exchange.models import Dataset
-from portal.services import selectors, services
+from portal.services import access, selectors, services
 from portal.services.constants import (
     OPEN_STATUSES,
     PROGRESS_STEPS,
@@ -45,12 +45,7 @@ def _person(request: HttpRequest) -> tuple[User, FirmRepresentative | None]:
 def _own_application(request: HttpRequest, number: str) -> Application:
     """The application, if the signed-in person may see it in the identity they use; else 404."""
     user, acting_for = _person(request)
-    application = selectors.application_get_for_person(
-        user=user, acting_for=acting_for, number=number
-    )
-    if application is None:
-        raise Http404
-    return application
+    return access.access_application_for_person(user=user, acting_for=acting_for, number=number)
 
 
 def _errors_into(form: forms.Form, exc: ValidationError) -> None:

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.models import User
 from portal.backoffice.access import staff_required
+from portal.exchange import access as exchange_access
 from portal.exchange.models import Dataset
 from portal.exchange.services import ReadResult
-from portal.services import selectors, services
+from portal.services import access, selectors, services
 from portal.services.forms import LookupForm, QueueFilterForm, ReplyForm, StaffActionForm
-from portal.services.models import Application, Evaluation
+from portal.services.models import Application
 from portal.services.views import (
     _file_response,
     _material_rows,
@@ -34,10 +35,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _application(request: HttpRequest, number: str) -> Application:
-    application = selectors.application_get_for_staff(user=_staff(request), number=number)
-    if application is None:
-        raise Http404
-    return application
+    return access.access_application_for_staff(user=_staff(request), number=number)
 
 
 @require_GET
@@ -47,7 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     department = user.department
     assert department is not None
-    if not selectors.staff_may_handle(user=user, department=department):
+    if not access.staff_may_handle(user=user, department=department):
         raise PermissionDenied(_("Your roles do not include handling applications."))
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -112,6 +110,7 @@ def _render_application(
             "actions": selectors.actions_available(application=application, user=user),
             "action_form": action_form or StaffActionForm(),
             "datasets": datasets,
+            "can_read": exchange_access.may_read(department=application.department, user=user),
             "read": read,
             "decision": getattr(application, "decision_document", None),
             "evaluation": getattr(application, "evaluation", None),
@@ -193,7 +192,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     """Poor ratings (差评) awaiting the department's reply, then those replied to."""
     user = _staff(request)
     assert user.department is not None
-    if not selectors.staff_may_handle(user=user, department=user.department):
+    if not access.staff_may_handle(user=user, department=user.department):
         raise PermissionDenied(_("Your roles do not include handling applications."))
     page = Paginator(selectors.evaluation_queue(department=user.department), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -209,9 +208,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 @staff_required
 def evaluation_reply(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     user = _staff(request)
-    evaluation = Evaluation.objects.filter(pk=evaluation_id, department=user.department).first()
-    if evaluation is None:
-        raise Http404
+    evaluation = access.access_evaluation_for_reply(user=user, evaluation_id=evaluation_id)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:

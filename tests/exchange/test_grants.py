@@ -38,7 +38,7 @@ def ask(world: World, fields: list[str]) -> SharingGrant:
         legal_basis="《优化营商环境条例》",
         valid_from=today,
         valid_until=today + dt.timedelta(days=365),
-        requested_by=make_staff(world.reader, StaffRole.REVIEWER),
+        requested_by=make_staff(world.reader, StaffRole.DATA_STEWARD),
     )
 
 

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
@@ -14,8 +13,13 @@ from rest_framework.views import APIView
 
 from portal.accounts.models import User
 from portal.departments.api.authentication import request_signature_of
-from portal.exchange import selectors, services
-from portal.exchange.api.permissions import IsDepartmentSystemOrStaff, reader_for
+from portal.exchange import access, selectors, services
+from portal.exchange.api.permissions import (
+    IsDepartmentSystemOrStaff,
+    MayReadExchange,
+    MayRequestGrants,
+    reader_for,
+)
 from portal.exchange.api.serializers import (
     AccessOutputSerializer,
     DatasetOutputSerializer,
@@ -56,7 +60,7 @@ class ExchangeReadApi(APIView):
     No record: 404. Every answer but a malformed request is written to the ledger.
     """
 
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayReadExchange]
 
     @extend_schema(request=ReadInputSerializer, responses={200: ReadOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -104,15 +108,14 @@ class ExchangeReadApi(APIView):
 
 
 def _own_dataset(request: Request, code: str) -> Dataset:
-    """The dataset, if the caller's department owns it (checked before reading the body)."""
-    dataset = selectors.dataset_get(code=code)
-    if dataset is None:
-        raise Http404
+    """The dataset, if the caller may maintain it (checked before reading the body)."""
+    reader = reader_for(request)
     try:
-        services.dataset_check_owner(dataset=dataset, department=reader_for(request).department)
+        return access.access_dataset_for_maintenance(
+            code=code, user=reader.user, system=reader.system
+        )
     except PermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc)) from None
-    return dataset
 
 
 class RecordPutApi(APIView):
@@ -126,11 +129,14 @@ class RecordPutApi(APIView):
         body = RecordInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
+            reader = reader_for(request)
             services.record_put(
                 dataset=dataset,
-                department=reader_for(request).department,
+                department=reader.department,
                 subject_identifier=body.validated_data["subject"],
                 data=body.validated_data["data"],
+                user=reader.user,
+                system=reader.system,
             )
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
@@ -150,10 +156,13 @@ class RecordsBulkApi(APIView):
         body = RecordsBulkInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
+            reader = reader_for(request)
             result = services.records_put_bulk(
                 dataset=dataset,
-                department=reader_for(request).department,
+                department=reader.department,
                 rows=body.validated_data["rows"],
+                user=reader.user,
+                system=reader.system,
             )
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
@@ -165,7 +174,7 @@ class RecordsBulkApi(APIView):
 
 
 class GrantRequestApi(APIView):
-    permission_classes = [IsDepartmentSystemOrStaff]
+    permission_classes = [MayRequestGrants]
 
     @extend_schema(request=GrantRequestInputSerializer, responses={201: GrantOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -186,7 +195,10 @@ class GrantRequestApi(APIView):
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
                 requested_by=reader.user,
+                system=reader.system,
             )
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
         except ValidationError as exc:
             raise _validation(exc) from None
         return Response(GrantOutputSerializer(grant).data, status=status.HTTP_201_CREATED)
@@ -194,14 +206,10 @@ class GrantRequestApi(APIView):
 
 def _grant_for_steward(user: User, grant_id: int) -> SharingGrant:
     """The grant, if ``user`` is a data steward of its dataset's owner (else 403/404)."""
-    grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
-    if grant is None:
-        raise Http404
     try:
-        services.grant_check_steward(actor=user, grant=grant)
+        return access.access_grant_for_steward(user=user, grant_id=grant_id)
     except PermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc)) from None
-    return grant
 
 
 class GrantDecideApi(APIView):

@@ -6,7 +6,6 @@ applications and moves them only along the workflow, with the same role checks.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
@@ -14,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.services import selectors, services
+from portal.services import access, selectors, services
 from portal.services.api.permissions import IsDepartmentSystemOrStaff, actor_of
 from portal.services.api.serializers import (
     ApplicationDetailOutputSerializer,
@@ -31,14 +30,12 @@ class Conflict(exceptions.APIException):
 
 
 def _application(request: Request, number: str) -> Application:
-    department, user, _system = actor_of(request)
-    if user is not None:
-        application = selectors.application_get_for_staff(user=user, number=number)
-    else:
-        application = selectors.application_get_for_department(department=department, number=number)
-    if application is None:
-        raise Http404
-    return application
+    """The calling department's submitted application (``access``); 404 for anything else."""
+    _department, user, system = actor_of(request)
+    if system is not None:
+        return access.access_application_for_system(system=system, number=number)
+    assert user is not None
+    return access.access_application_for_staff(user=user, number=number)
 
 
 def _detail(application: Application) -> Response:
@@ -70,7 +67,7 @@ class ApplicationListApi(ListAPIView[Application]):
 
     def get_queryset(self) -> QuerySet[Application]:
         department, user, _system = actor_of(self.request)
-        if user is not None and not selectors.staff_may_handle(user=user, department=department):
+        if user is not None and not access.staff_may_handle(user=user, department=department):
             raise exceptions.PermissionDenied("Your roles do not include handling applications.")
         params = self.request.query_params
         status_filter = params.get("status", "")

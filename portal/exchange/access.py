@@ -1,0 +1,262 @@
+"""Who may do what in the exchange: the one place that decides, for pages, API and admin.
+
+Each function either returns the object (or True) or raises ``Http404`` (no such object, or
+one the caller may not know of) / ``PermissionDenied`` (known, but not theirs to act on).
+Both become the right answer in pages and, as RFC 9457 problems, in the API. Each condition
+is on its own line; each branch has a test in ``tests/exchange/test_access.py``.
+
+Staff act only in their own department (``staff_has_permission``); department systems act
+for their own department; auditing is an audit assignment (``portal.departments.access``).
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ledger.services import subject_hash
+from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.accounts.selectors import representation_is_current, staff_has_permission
+from portal.departments.access import audit_scope_for
+from portal.departments.models import Department, DepartmentSystem
+from portal.exchange.models import Access, Dataset, Objection, SharingGrant
+
+READ = "read_exchange"
+REQUEST_GRANTS = "request_grants"
+MAINTAIN_DATASETS = "manage_datasets"
+DECIDE_GRANTS = "manage_sharing"
+ANSWER_OBJECTIONS = "administer_department"
+
+
+def _system_acts_for(system: DepartmentSystem, department: Department) -> bool:
+    # A revoked system does nothing.
+    if not system.is_active:
+        return False
+    # A system acts only for the department it belongs to.
+    return system.department_id == department.pk
+
+
+def may_read(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> bool:
+    """Reading through the exchange: the department's system, or staff with a reading role."""
+    # A department's own system reads for it (its grants still decide what it gets).
+    if system is not None:
+        return _system_acts_for(system, department)
+    # Nobody else but a person reads.
+    if user is None:
+        return False
+    # Staff of the department whose role includes reading (window clerk, reviewer, approver).
+    return staff_has_permission(user=user, department=department, codename=READ)
+
+
+def read_check(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> None:
+    if not may_read(department=department, user=user, system=system):
+        raise PermissionDenied(
+            _("Your roles do not include reading other departments' data through the exchange.")
+        )
+
+
+def may_request_grants(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> bool:
+    """Asking another department for a grant: the department's system or its data steward."""
+    # A department's own system asks for it.
+    if system is not None:
+        return _system_acts_for(system, department)
+    # Nobody else but a person asks.
+    if user is None:
+        return False
+    # A data steward of the department.
+    return staff_has_permission(user=user, department=department, codename=REQUEST_GRANTS)
+
+
+def request_grants_check(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> None:
+    if not may_request_grants(department=department, user=user, system=system):
+        raise PermissionDenied(_("Only a data steward asks other departments for data grants."))
+
+
+def may_maintain_dataset(
+    *,
+    dataset: Dataset,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> bool:
+    """Writing records: the owning department's system, or its data steward."""
+    # The owner's own system (its register feeding the exchange).
+    if system is not None:
+        return _system_acts_for(system, dataset.owner)
+    # Nobody else but a person writes.
+    if user is None:
+        return False
+    # A data steward of the owning department (not any of its staff).
+    return staff_has_permission(user=user, department=dataset.owner, codename=MAINTAIN_DATASETS)
+
+
+def maintain_dataset_check(
+    *,
+    dataset: Dataset,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> None:
+    if not may_maintain_dataset(dataset=dataset, user=user, system=system):
+        raise PermissionDenied(_("Only the owning department's data stewards maintain records."))
+
+
+def access_dataset_for_maintenance(
+    *,
+    code: str,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> Dataset:
+    """The dataset, if the caller may write its records (404 if there is none, else 403)."""
+    dataset = Dataset.objects.select_related("owner").filter(code=code).first()
+    # The catalogue is public: an unknown code is simply not found.
+    if dataset is None:
+        raise Http404
+    maintain_dataset_check(dataset=dataset, user=user, system=system)
+    return dataset
+
+
+def may_decide_grants(*, user: User | AnonymousUser, department: Department) -> bool:
+    """Deciding or revoking grants on a department's datasets: its data steward, signed in."""
+    return staff_has_permission(user=user, department=department, codename=DECIDE_GRANTS)
+
+
+def may_decide_grant(*, user: User | AnonymousUser, grant: SharingGrant) -> bool:
+    return may_decide_grants(user=user, department=grant.dataset.owner)
+
+
+def decide_grant_check(*, user: User | AnonymousUser, grant: SharingGrant) -> None:
+    if not may_decide_grant(user=user, grant=grant):
+        raise PermissionDenied(_("Only a data steward of the owning department decides grants."))
+
+
+def access_grant_for_steward(*, user: User | AnonymousUser, grant_id: int) -> SharingGrant:
+    """The grant, if ``user`` may decide it (404 if there is none, else 403)."""
+    grant = SharingGrant.objects.select_related("dataset__owner").filter(pk=grant_id).first()
+    # No such grant.
+    if grant is None:
+        raise Http404
+    decide_grant_check(user=user, grant=grant)
+    return grant
+
+
+# --- Objections ----------------------------------------------------------------------------
+
+
+def objections_visible_to(*, user: User) -> QuerySet[Objection]:
+    """Objections a staff member sees: their department's reads, and those they audit."""
+    # Not department staff: none.
+    if not user.is_active or not user.is_department_staff or user.department is None:
+        return Objection.objects.none()
+    scope = audit_scope_for(user=user)
+    # A city-wide auditor sees every department's.
+    if scope.all_departments:
+        return Objection.objects.all()
+    # Otherwise the own department's reads, and those of the departments audited.
+    return Objection.objects.filter(
+        Q(access__reader_department=user.department)
+        | Q(access__reader_department__in=scope.department_ids)
+    )
+
+
+def may_answer_objection(*, user: User | AnonymousUser, objection: Objection) -> bool:
+    """The reading department's administrator, or an auditor assigned to that department."""
+    department = objection.access.reader_department
+    # An administrator of the department that read.
+    if staff_has_permission(user=user, department=department, codename=ANSWER_OBJECTIONS):
+        return True
+    # An auditor whose assignment covers that department.
+    return audit_scope_for(user=user).covers(department)
+
+
+def answerable_department_ids(*, user: User) -> frozenset[int] | None:
+    """The reading departments whose objections the person may answer (None: all of them),
+    computed once for a page: the same rule as ``may_answer_objection``."""
+    scope = audit_scope_for(user=user)
+    if scope.all_departments:
+        return None
+    own = (
+        {user.department.pk}
+        if user.department is not None
+        and staff_has_permission(user=user, department=user.department, codename=ANSWER_OBJECTIONS)
+        else set()
+    )
+    return frozenset(own | scope.department_ids)
+
+
+def access_objection_for_answer(*, user: User, objection_id: str | int) -> Objection:
+    """The objection, if ``user`` may see it (else 404) and answer it (else 403)."""
+    objection = (
+        objections_visible_to(user=user)
+        .select_related("access__reader_department")
+        .filter(pk=objection_id)
+        .first()
+        if str(objection_id).isdigit()
+        else None
+    )
+    # Unknown, or not one the person may even see.
+    if objection is None:
+        raise Http404
+    # Seen (their department's), but answering is the administrator's or an auditor's.
+    if not may_answer_objection(user=user, objection=objection):
+        raise PermissionDenied(
+            _("Only the reading department's administrator or its auditors answer.")
+        )
+    return objection
+
+
+# --- Who used my data: the subject's own view ---------------------------------------------
+
+
+def data_use_subject_for(
+    *, user: User | AnonymousUser, rep: FirmRepresentative | None
+) -> tuple[str, Firm | None]:
+    """Whose accesses the person may see: the firm they act for (with the right), or their own."""
+    # Only a signed-in, active person.
+    if not isinstance(user, User) or not user.is_active:
+        raise PermissionDenied(_("Only citizens and firm representatives have data to show."))
+    if rep is not None:
+        # Acting for a firm: under their own, current representation ...
+        if rep.user_id != user.pk or not representation_is_current(rep):
+            raise PermissionDenied(_("Your authorisation does not include the firm's data use."))
+        # ... that includes seeing who used the firm's data.
+        if not rep.can_view_data_use:
+            raise PermissionDenied(_("Your authorisation does not include the firm's data use."))
+        return rep.firm.uscc, rep.firm
+    # In their own name: citizens with an identity number (staff have none).
+    if not user.id_number:
+        raise PermissionDenied(_("Only citizens and firm representatives have data to show."))
+    return user.id_number, None
+
+
+def access_data_use(
+    *, user: User | AnonymousUser, rep: FirmRepresentative | None, access_id: str
+) -> Access:
+    """One access to the person's (or their firm's) data; 404 for anyone else's."""
+    identifier, _firm = data_use_subject_for(user=user, rep=rep)
+    found = Access.objects.filter(
+        pk=access_id, subject_hash=subject_hash(identifier.strip().upper())
+    ).first()
+    # Not about them (or no such access).
+    if found is None:
+        raise Http404
+    return found
