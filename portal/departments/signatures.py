@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import http_sf
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,6 +108,10 @@ def verify_signed_request(request: HttpRequest) -> VerifiedRequest:
     except InvalidSignature as exc:
         cause = exc.__cause__
         if isinstance(cause, SignatureRefused):
+            raise cause from None
+        if isinstance(cause, DatabaseError):
+            # The key could not be looked up (database down): a server fault, not a bad
+            # signature; it must neither read as "does not verify" nor count as a failure.
             raise cause from None
         raise SignatureRefused(_describe(str(exc))) from None
     if keys.system is None:

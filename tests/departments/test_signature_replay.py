@@ -9,11 +9,13 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
 from portal.departments.models import UsedSignature
 from portal.departments.services import used_signatures_purge
+from portal.departments.signatures import _SystemKeys
 from portal.departments.signing_client import signed_headers
 from portal.departments.tasks import used_signatures_purge_task
 from portal.exchange.models import Access
@@ -125,3 +127,30 @@ def test_purge_removes_only_expired_rows() -> None:
 def test_purge_is_scheduled_in_beat() -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "portal.departments.tasks.used_signatures_purge_task" in tasks
+
+
+def test_a_database_fault_while_looking_up_the_key_is_no_refused_signature(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the database down, a signed request fails as a server fault (5xx), is not told
+    "the signature does not verify", and does not count against the caller as a failure
+    (else a PostgreSQL restart would lock every department system out for a minute)."""
+    system, key = make_system(world.reader, "jxj-fault-system")
+    make_grant(world, ["name"])
+
+    def database_down(self: object, key_id: str) -> None:
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(_SystemKeys, "resolve_public_key", database_down)
+    client = Client(raise_request_exception=False)
+    limit = int(
+        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["authentication_failure"].split("/")[0]
+    )
+    for _ in range(limit + 2):
+        body = body_for(world)
+        headers = signed_headers(method="POST", url=URL, body=body, key_id=system.key_id, key=key)
+        assert post(client, body, headers).status_code >= 500
+    monkeypatch.undo()
+    body = body_for(world)
+    headers = signed_headers(method="POST", url=URL, body=body, key_id=system.key_id, key=key)
+    assert post(client, body, headers).status_code == 200

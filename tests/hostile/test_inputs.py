@@ -38,7 +38,9 @@ READ = "/api/v1/exchange/read"
 
 @pytest.fixture
 def staff_client(client: Client) -> Client:
-    client.force_login(make_staff(make_department(), StaffRole.REVIEWER))
+    # Roles that may use each endpoint below, so that the body is what is refused.
+    roles = (StaffRole.REVIEWER, StaffRole.DATA_STEWARD, StaffRole.DEPARTMENT_ADMIN)
+    client.force_login(make_staff(make_department(), *roles))
     return client
 
 

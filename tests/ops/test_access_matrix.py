@@ -187,8 +187,8 @@ MATRIX: dict[str, Rule] = {
     "backoffice:staff_role_change": rule({K_ADMIN}, "POST", kwargs="staff_member"),
     "backoffice:audit_assignments": rule({AUDIT_ADMIN}),
     "backoffice:audit_assignment_end": rule({AUDIT_ADMIN}, "POST", kwargs="assignment"),
-    # Not for oneself (the sample is the administrator's own account): another admin issues it.
-    "backoffice:staff_activation_issue": rule(NONE, "POST", kwargs="staff_member"),
+    # The department's administrator issues a staff member's authenticator activation code.
+    "backoffice:staff_activation_issue": rule({K_ADMIN}, "POST", kwargs="staff_member"),
     # API: exchange
     "exchange-datasets": rule(EVERYONE),
     "exchange-record": rule({S_STEWARD}, "PUT", kwargs="dataset"),
