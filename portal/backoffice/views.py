@@ -47,11 +47,25 @@ def department_staff(request: HttpRequest, code: str) -> HttpResponse:
     department = access.access_department_for_staff(user=user, code=code)
     staff = staff_list_for_department(department=department)
     can_admin = access.may_administer_staff(user=user, department=department)
+    # Each person with the names of their roles (never the groups' raw keys).
+    rows = [
+        (
+            person,
+            [StaffRole(g.name).label for g in person.groups.all() if g.name in StaffRole.values],
+        )
+        for person in staff
+    ]
     # The roles a department administrator hands out; auditing is not one of them.
     return render(
         request,
         "backoffice/department_staff.html",
-        {"department": department, "staff": staff, "roles": StaffRole, "can_admin": can_admin},
+        {
+            "department": department,
+            "staff": staff,
+            "rows": rows,
+            "roles": StaffRole,
+            "can_admin": can_admin,
+        },
     )
 
 

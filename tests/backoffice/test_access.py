@@ -85,3 +85,17 @@ def test_staff_list_has_no_n_plus_one(client: Client, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         response = client.get(reverse("backoffice:department_staff", args=[own.code]))
     assert response.status_code == 200
+
+
+def test_the_staff_page_names_roles_in_the_persons_language(client: Client) -> None:
+    """Role tags show the role's name (审查员), never the group's key (reviewer)."""
+    dept = make_department()
+    admin = make_staff(dept, StaffRole.DEPARTMENT_ADMIN)
+    make_staff(dept, StaffRole.REVIEWER)
+    make_staff(dept)  # no role yet
+    client.force_login(admin)
+    page = client.get(reverse("backoffice:department_staff", kwargs={"code": dept.code}))
+    html = page.content.decode()
+    assert '<span class="tag">审查员</span>' in html
+    assert '<span class="tag">reviewer</span>' not in html
+    assert "暂无角色" in html
