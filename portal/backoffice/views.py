@@ -27,7 +27,9 @@ from portal.accounts.two_factor import (
     uses_authenticator,
 )
 from portal.backoffice.access import staff_required
+from portal.departments.access import audit_scope_for
 from portal.departments.constants import StaffRole
+from portal.departments.models import Department
 
 
 @require_GET
@@ -36,7 +38,17 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     roles = [StaffRole(g.name).label for g in user.groups.all() if g.name in StaffRole.values]
-    return render(request, "backoffice/home.html", {"department": user.department, "roles": roles})
+    scope = audit_scope_for(user=user)
+    audited = (
+        Department.objects.filter(pk__in=scope.department_ids).order_by("code")
+        if scope.department_ids
+        else Department.objects.none()
+    )
+    return render(
+        request,
+        "backoffice/home.html",
+        {"department": user.department, "roles": roles, "audit_scope": scope, "audited": audited},
+    )
 
 
 @require_GET

@@ -99,3 +99,18 @@ def test_the_staff_page_names_roles_in_the_persons_language(client: Client) -> N
     assert '<span class="tag">审查员</span>' in html
     assert '<span class="tag">reviewer</span>' not in html
     assert "暂无角色" in html
+
+
+def test_an_auditor_sees_what_their_assignment_covers(client: Client) -> None:
+    from portal.accounts.models import User
+    from portal.departments.services import audit_assignment_create
+
+    root = User.objects.create_superuser("root", "root@example.cn", "Root-Pass-2026")
+    covered = make_department()
+    auditor = make_staff(make_department())
+    audit_assignment_create(actor=root, auditor=auditor, departments=[covered])
+    client.force_login(auditor)
+    html = client.get(reverse("backoffice:home")).content.decode()
+    assert "您审计的部门" in html and covered.name in html
+    audit_assignment_create(actor=root, auditor=auditor, all_departments=True)
+    assert "全部部门" in client.get(reverse("backoffice:home")).content.decode()
