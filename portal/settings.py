@@ -299,6 +299,7 @@ REST_FRAMEWORK = {
         "authentication_failure": env.str("API_AUTH_FAILURE_RATE", default="30/min"),
         "sign_up": env.str("SIGN_UP_RATE", default="10/hour"),
         "password_reset": env.str("PASSWORD_RESET_RATE", default="10/hour"),
+        "two_factor_activation": env.str("TWO_FACTOR_ACTIVATION_RATE", default="10/hour"),
     },
     "EXCEPTION_HANDLER": "portal.core.problems.problem_exception_handler",
     # DRF's defaults, with JSON read under a depth limit (deep nesting is a 400, not a 500).

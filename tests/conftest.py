@@ -59,6 +59,15 @@ def make_firm(name: str = "测试科技有限公司") -> Firm:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _fresh_rate_counters() -> None:
+    """Throttle counters live in the shared cache (Redis), which outlives a test run: start
+    each run from zero so that a second run within the hour is not refused by the first's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _flush_may_truncate_the_ledger() -> Iterator[None]:
     """Let the suite's flush (transactional tests) empty the ledger tables on PostgreSQL.
 

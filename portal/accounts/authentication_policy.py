@@ -222,14 +222,16 @@ class AddressRateThrottle(SimpleRateThrottle):
     unreachable the request is let through (logged): a Redis outage must not stop sign-up.
     """
 
-    def __init__(self, scope: str) -> None:
+    def __init__(self, scope: str, *, per: str = "") -> None:
         self.scope = scope
+        self.per = per  # counted per address and this (e.g. an account), if given
         super().__init__()
 
     def get_cache_key(self, request: object, view: "APIView | None") -> str:
         django_request = getattr(request, "_request", request)
         assert isinstance(django_request, HttpRequest)
-        return self.cache_format % {"scope": self.scope, "ident": client_address(django_request)}
+        ident = client_address(django_request) + (f"|{self.per}" if self.per else "")
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request: object, view: "APIView | None") -> bool:
         try:
@@ -239,9 +241,10 @@ class AddressRateThrottle(SimpleRateThrottle):
             return True
 
 
-def page_rate_exceeded(request: HttpRequest, *, scope: str) -> int | None:
-    """Count this request against ``scope``; the seconds to wait if over the limit, else None."""
-    throttle = AddressRateThrottle(scope)
+def page_rate_exceeded(request: HttpRequest, *, scope: str, per: str = "") -> int | None:
+    """Count this request against ``scope`` (per client address, and per ``per`` if given);
+    the seconds to wait if over the limit, else None."""
+    throttle = AddressRateThrottle(scope, per=per)
     if throttle.allow_request(request, None):
         return None
     return max(1, int(throttle.wait() or 1))

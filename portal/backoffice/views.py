@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import access
+from portal.accounts.authentication_policy import page_rate_exceeded, too_many_response
 from portal.accounts.models import User
 from portal.accounts.selectors import staff_list_for_department
 from portal.accounts.services import staff_role_set
@@ -129,6 +130,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is None:
         stage = "activate"
         if request.method == "POST":
+            # Attempts at an activation code are limited per account and client address.
+            wait = page_rate_exceeded(
+                request, scope="two_factor_activation", per=f"account:{user.pk}"
+            )
+            if wait is not None:
+                return too_many_response(
+                    request,
+                    wait_seconds=wait,
+                    message=_(
+                        "Too many activation codes were tried from here. Wait a while, or ask "
+                        "your department administrator for a new code."
+                    ),
+                )
             unlocked = two_factor_activation_redeem(
                 user=user, code=request.POST.get("activation_code", "")
             )

@@ -147,3 +147,20 @@ def test_the_operator_issues_a_code_for_a_superuser_who_then_enrols(
     done = client.post(URL, {"token": app_code(device), "next": "/admin/"})
     assert done["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_attempts_at_activation_codes_are_limited(staff_client, monkeypatch) -> None:
+    """Wrong codes are limited per account and address; another account is not affected."""
+    from portal.accounts.authentication_policy import AddressRateThrottle
+
+    client, staff = staff_client
+    monkeypatch.setattr(AddressRateThrottle, "THROTTLE_RATES", {"two_factor_activation": "3/hour"})
+    codes = [client.post(URL, {"activation_code": "WRONG-CODE"}).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
+    # Past the limit even the right code waits: guessing cannot go on around it.
+    right = two_factor_activation_issue(user=staff, issued_by=None)
+    refused = client.post(URL, {"activation_code": right})
+    assert refused.status_code == 429 and "激活码的次数过多" in refused.content.decode()
+    other = make_staff(make_department(), StaffRole.REVIEWER)
+    client.force_login(other)
+    assert client.post(URL, {"activation_code": "WRONG-CODE"}).status_code == 400
