@@ -33,9 +33,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     else:
         body["detail"] = str(detail)
     if isinstance(exc, exceptions.APIException):
-        body["code"] = exc.get_codes() if not isinstance(detail, dict | list) else "invalid"
-        if isinstance(body["code"], dict | list):
-            body["code"] = "invalid"
+        # The error's own code (not_authenticated, permission_denied, throttled, …); field
+        # errors, which carry a code per field in ``errors``, are "invalid" as a whole.
+        codes = exc.get_codes()
+        body["code"] = codes if isinstance(codes, str) else "invalid"
     body["title"] = str(body["title"])
     response.data = body
     response.content_type = "application/problem+json"

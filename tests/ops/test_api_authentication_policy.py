@@ -81,6 +81,8 @@ def test_a_staff_session_without_the_second_step_is_refused_everywhere(settings)
             continue  # an HTML page: it refuses with the site's 403 page
         assert "The second sign-in step is missing." in body, url
         assert "/backoffice/two-factor/" in body, url
+        if url != "/api/v1/schema/":  # YAML
+            assert response.json()["code"] == "second_factor_required", url
         checked += 1
     assert checked > 15
     enrol_and_verify(client, staff)
