@@ -7,11 +7,13 @@ of variables is in README.md and ``.env.example``.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Lets admin and other generic classes be subscripted for type checking.
@@ -128,6 +130,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Log in as DATABASE_URL's user, act as this role (PostgreSQL's `-c role=`): the login may be
+# a member of the runtime role of docs/deploy.md ("Database roles"); the test suite uses it.
+DATABASE_ROLE = env.str("DATABASE_ROLE", default="")
+if DATABASE_ROLE:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_ROLE needs PostgreSQL; unset it for SQLite.")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_ROLE):
+        raise ImproperlyConfigured(
+            "DATABASE_ROLE must be a plain PostgreSQL role name: lower-case letters, digits, _."
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c role={DATABASE_ROLE}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,9 +3,12 @@
 import itertools
 import os
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django import DjangoDbBlocker
 
 from portal.accounts.demo import demo_resident_id, demo_uscc
 from portal.accounts.models import Firm, User
@@ -13,6 +16,7 @@ from portal.accounts.services import citizen_sign_up, firm_register, staff_creat
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
 from portal.departments.services import department_upsert
+from tests.db_roles import as_owner, runtime_role_enter, runtime_role_leave
 
 PASSWORD = "Correct-Horse-42"
 _seq = itertools.count(1)
@@ -95,6 +99,38 @@ def _flush_may_truncate_the_ledger() -> Iterator[None]:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign,assignment]  # test hook
     yield
     DatabaseOperations.sql_flush = original  # type: ignore[method-assign]  # restore
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[str | None]:
+    """The test database as pytest-django makes it, then every connection as the runtime role.
+
+    See tests/db_roles.py; ``SELECT current_user`` in a test is ``<test db>_runtime``.
+    """
+    with django_db_blocker.unblock():
+        role = runtime_role_enter()
+    yield role
+    with django_db_blocker.unblock():
+        runtime_role_leave()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_as_owner() -> Iterator[None]:
+    """The flush after a transactional test empties every table and re-creates the content
+    types and permissions (post_migrate): test machinery, done as the owner. Test-only."""
+    from django.core.management.commands.flush import Command
+
+    original = Command.handle
+
+    def handle(self: Command, **options: Any) -> None:
+        with as_owner(str(options.get("database") or DEFAULT_DB_ALIAS)):
+            original(self, **options)
+
+    Command.handle = handle  # type: ignore[method-assign]  # test hook
+    yield
+    Command.handle = original  # type: ignore[method-assign]  # restore
 
 
 @pytest.fixture

@@ -1,13 +1,16 @@
 """The database role split of docs/deploy.md works, and the runtime role cannot rewrite the log.
 
-On the test database: a migration role owns the schema and runs ``db_grant_runtime``, the
-command the deployment runs; then the portal logs in as the runtime role, reads through the
+The whole suite acts as a runtime role (tests/db_roles.py); the first tests show it. Then, on
+the test database: a migration role owns the schema and runs ``db_grant_runtime``, the
+command the deployment runs; then the portal logs in as a runtime role, reads through the
 exchange (an access and a pending event) and sequences the ledger, and every way of
 rewriting or emptying the ledger is refused, as is disabling its triggers.
 """
 
 import secrets
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -22,8 +25,11 @@ from portal.departments.constants import StaffRole
 from portal.departments.services import used_signatures_purge
 from portal.exchange.models import Access
 from portal.exchange.services import Reader, exchange_read
-from tests.conftest import make_staff
+from tests.conftest import make_citizen, make_staff
+from tests.db_roles import acting_role, as_owner, runtime_role_name
 from tests.exchange.factories import FIRM_CODE, make_grant, make_world
+from tests.integration.conftest import ROOT
+from tests.ledger.django.support import ledger_env, record
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's"),
@@ -39,10 +45,10 @@ def _sql(statement: str, params: list[str] | None = None) -> list[tuple[object, 
 
 @contextmanager
 def _logged_in_as(user: str, password: str) -> Iterator[None]:
-    """Reconnect Django's default connection as ``user`` (a real login), then back."""
+    """Reconnect Django's default connection as ``user`` (a real login, acting as itself)."""
     saved = dict(connection.settings_dict)
     connection.close()
-    connection.settings_dict.update(USER=user, PASSWORD=password)
+    connection.settings_dict.update(USER=user, PASSWORD=password, OPTIONS={})
     try:
         yield
     finally:
@@ -51,11 +57,57 @@ def _logged_in_as(user: str, password: str) -> Iterator[None]:
         connection.settings_dict.update(saved)
 
 
+def test_the_suite_acts_as_the_runtime_role() -> None:
+    """An ordinary test's connection: the runtime role, which cannot rewrite the ledger."""
+    role = runtime_role_name()
+    assert _sql("SELECT current_user, session_user <> current_user") == [(role, True)]
+    assert acting_role() == role
+    make_citizen()  # the product's writes work
+    record(1)
+    assert ledger_sequence_all() == 1
+    _refused("UPDATE ledger_entry SET outcome = 'granted'", "permission denied")
+    _refused("TRUNCATE ledger_pendingevent", "permission denied")
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+        Entry.objects.update(outcome="granted")
+    with as_owner():
+        assert _sql("SELECT current_user") == [(connection.settings_dict["USER"],)]
+    assert _sql("SELECT current_user") == [(role,)]
+
+
+def test_subprocesses_act_as_the_runtime_role() -> None:
+    """Web, workers and commands the tests start get the role through DATABASE_ROLE."""
+    env = ledger_env()
+    assert env["DATABASE_ROLE"] == runtime_role_name()
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_USER],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == runtime_role_name()
+
+
+SHOW_USER = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT current_user")
+    print(cursor.fetchone()[0])
+"""
+
+
 @pytest.fixture
 def roles() -> Iterator[tuple[str, str, str]]:
-    """``<db>_owner`` owns every table and function of the schema; ``<db>_runtime`` nothing."""
+    """``<db>_owner`` owns every table and function of the schema; ``<db>_web`` nothing.
+
+    Made by the tables' owner (the suite's login), since the suite's runtime role cannot.
+    """
     base = str(connection.settings_dict["NAME"]).lower()[:40]
-    owner, runtime, password = f"{base}_owner", f"{base}_runtime", secrets.token_urlsafe(16)
+    owner, runtime, password = f"{base}_owner", f"{base}_web", secrets.token_urlsafe(16)
 
     def drop() -> None:
         for role in (runtime, owner):
@@ -64,6 +116,16 @@ def roles() -> Iterator[tuple[str, str, str]]:
                 _sql(f'DROP OWNED BY "{role}"')
                 _sql(f'DROP ROLE "{role}"')
 
+    with as_owner():
+        _make(drop, owner, runtime, password)
+    try:
+        yield owner, runtime, password
+    finally:
+        with as_owner():
+            drop()
+
+
+def _make(drop: Callable[[], None], owner: str, runtime: str, password: str) -> None:
     drop()
     _sql(f"CREATE ROLE \"{owner}\" LOGIN PASSWORD '{password}'")
     _sql(f"CREATE ROLE \"{runtime}\" LOGIN PASSWORD '{password}'")
@@ -75,10 +137,6 @@ def roles() -> Iterator[tuple[str, str, str]]:
         "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
     ):
         _sql(f'ALTER FUNCTION {function} OWNER TO "{owner}"')
-    try:
-        yield owner, runtime, password
-    finally:
-        drop()
 
 
 def _refused(statement: str, fragment: str) -> None:
@@ -155,6 +213,8 @@ def test_grant_command_refuses_a_role_that_owns_the_tables(
 
 
 def test_truncate_is_refused_without_the_owners_setting() -> None:
-    """The suite runs as a superuser that owns the tables: TRUNCATE needs the setting."""
-    _refused("TRUNCATE ledger_entry", "append-only: TRUNCATE refused")
-    _refused("TRUNCATE ledger_pendingevent", "append-only: TRUNCATE refused")
+    """The suite logs in as a superuser that owns the tables: TRUNCATE needs the setting."""
+    _refused("TRUNCATE ledger_entry", "permission denied")  # as the runtime role
+    with as_owner():
+        _refused("TRUNCATE ledger_entry", "append-only: TRUNCATE refused")
+        _refused("TRUNCATE ledger_pendingevent", "append-only: TRUNCATE refused")

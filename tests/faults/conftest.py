@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 
 from portal.departments.signing_client import signed_headers
+from tests.db_roles import as_owner
 from tests.exchange.factories import FIRM_CODE, World
 from tests.integration.conftest import ROOT, require_real_services, wait_for, worker_env
 
@@ -131,8 +132,9 @@ def stack(tmp_path: Path) -> Iterator[dict[str, object]]:
         for proc in procs:
             stop(proc)
         redis.stop()
-        # Connections of killed processes must not keep the test database from being dropped.
-        with connection.cursor() as cursor:
+        # Connections of killed processes must not keep the test database from being dropped
+        # (they are the login's, which only the login may end).
+        with as_owner(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from ledger.keys import subject_secret
+from tests.db_roles import acting_role
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,8 @@ def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env["DATABASE_URL"] = (
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
+    # And the same runtime role as this process (tests/db_roles.py): log in, act as it.
+    env["DATABASE_ROLE"] = acting_role()
     # The same secrets as this process: sessions made here are valid there, subject hashes match.
     env["DJANGO_SECRET_KEY"] = settings.SECRET_KEY
     env["LEDGER_SUBJECT_SECRET"] = subject_secret().decode()

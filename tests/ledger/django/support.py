@@ -21,6 +21,7 @@ from ledger.constants import Outcome
 from ledger.core.signing import ALG_COSIGNATURE_V1, generate
 from ledger.models import PendingEvent
 from ledger.services import ledger_event_record
+from tests.db_roles import as_owner
 from tests.integration.conftest import worker_env
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -109,14 +110,18 @@ def verify_offline(bundle: Path, *keys: str) -> subprocess.CompletedProcess[str]
 
 @contextmanager
 def as_malicious_dba() -> Iterator[None]:
-    """Bypass the append-only triggers in this connection, as a superuser could."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-    try:
-        yield
-    finally:
+    """Bypass the append-only triggers in this connection, as a superuser could.
+
+    The portal's runtime role can do none of it: as the owner (a superuser in CI).
+    """
+    with as_owner():
         with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def free_port() -> int:

@@ -1,4 +1,8 @@
-"""On PostgreSQL the ledger's tables refuse UPDATE and DELETE, from the ORM and from raw SQL."""
+"""On PostgreSQL the ledger's tables refuse UPDATE and DELETE, from the ORM and from raw SQL.
+
+Twice: the portal's runtime role has no such privilege, and even the tables' owner (a DBA)
+meets the triggers.
+"""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -9,6 +13,7 @@ from ledger.core.notes import parse_note
 from ledger.core.signing import ALG_COSIGNATURE_V1, generate
 from ledger.models import Checkpoint, Cosignature, Entry, LedgerKey, TreeHash
 from ledger.services import checkpoint_create, ledger_sequence_all
+from tests.db_roles import as_owner
 from tests.ledger.django.support import record
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +70,13 @@ def test_raw_update_and_delete_are_refused(full_ledger: None, table: str, operat
         else f"DELETE FROM {table}"  # noqa: S608
     )
     with (
+        pytest.raises(DatabaseError, match=f"permission denied for table {table}"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    with (
+        as_owner(),
         pytest.raises(DatabaseError) as refused,
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -81,10 +93,19 @@ def test_orm_update_and_delete_are_refused(full_ledger: None, model: type[Entry]
     before = snapshot(table)
     row = model.objects.order_by("-pk").first()  # the newest checkpoint has no cosignature
     assert row is not None
-    with pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
+    denied = f"permission denied for table {table}"  # the portal's runtime role
+    with pytest.raises(DatabaseError, match=denied), transaction.atomic():
         model.objects.filter(pk=row.pk).delete()
-    with pytest.raises(DatabaseError, match="append-only: UPDATE refused"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=denied), transaction.atomic():
         model.objects.filter(pk=row.pk).update(**{model._meta.pk.name: row.pk})
-    with pytest.raises(DatabaseError, match="append-only: UPDATE refused"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=denied), transaction.atomic():
         row.save()
+    deleted, updated = "append-only: DELETE refused", "append-only: UPDATE refused"
+    with as_owner():  # the owner has the privileges, and meets the triggers
+        with pytest.raises(DatabaseError, match=deleted), transaction.atomic():
+            model.objects.filter(pk=row.pk).delete()
+        with pytest.raises(DatabaseError, match=updated), transaction.atomic():
+            model.objects.filter(pk=row.pk).update(**{model._meta.pk.name: row.pk})
+        with pytest.raises(DatabaseError, match=updated), transaction.atomic():
+            row.save()
     assert snapshot(table) == before

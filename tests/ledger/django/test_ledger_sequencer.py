@@ -27,6 +27,7 @@ from ledger.core.entry import Entry as CoreEntry
 from ledger.models import Entry, PendingEvent
 from ledger.selectors import ledger_verify_database
 from ledger.services import ledger_sequence_pending
+from tests.db_roles import acting_role, as_owner
 from tests.integration.conftest import require_real_services, wait_for
 from tests.ledger.django.support import (
     ROOT,
@@ -44,15 +45,20 @@ ADVISORY_LOCKS = (
 )
 
 
-def side_connection() -> psycopg.Connection[tuple[object, ...]]:
-    """A second connection to the test database, outside Django, holding locks for a while."""
+def side_connection(*, owner: bool = False) -> psycopg.Connection[tuple[object, ...]]:
+    """A second connection to the test database, outside Django, holding locks for a while.
+
+    As the runtime role, like every connection of the suite, unless ``owner`` (a DBA's).
+    """
     db = connection.settings_dict
+    role = acting_role()
     return psycopg.connect(
         dbname=db["NAME"],
         user=db["USER"],
         password=db["PASSWORD"] or None,
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
+        options=f"-c role={role}" if role and not owner else None,
     )
 
 
@@ -79,7 +85,8 @@ def test_events_are_sequenced_in_recording_order_and_old_pending_rows_still_work
     """Oldest first by recording time; an event stored without entry bytes is rebuilt."""
     now = timezone.now()
     with_bytes = record(3)
-    PendingEvent.objects.filter(id=with_bytes[1]).update(created_at=now - dt.timedelta(hours=1))
+    with as_owner():  # back-dating an event: the portal may not UPDATE pending events
+        PendingEvent.objects.filter(id=with_bytes[1]).update(created_at=now - dt.timedelta(hours=1))
     legacy = PendingEvent.objects.get(id=with_bytes[2])
     old_style = PendingEvent.objects.create(
         id=uuid.uuid4(), created_at=now - dt.timedelta(hours=2), payload=legacy.payload
@@ -214,7 +221,9 @@ def test_a_worker_killed_mid_batch_with_redis_down_loses_and_duplicates_nothing(
     log = tmp_path / "workers.log"
     worker = start_worker({**env, "LEDGER_BATCH_SIZE": "20000"}, log)
     try:
-        with side_connection() as blocker, side_connection() as watch:
+        # A DBA's lock and a DBA's view: the runtime role may not lock a table in SHARE mode,
+        # nor read the queries of the login's other sessions in pg_stat_activity.
+        with side_connection(owner=True) as blocker, side_connection(owner=True) as watch:
             watch.autocommit = True
             # Hold the tree table: the worker signs and streams its 20,000 entries, then waits
             # here to write the tree nodes, in the middle of its batch transaction.

@@ -23,6 +23,7 @@ from ledger.keys import log_signing_key
 from ledger.models import Checkpoint, Entry
 from ledger.selectors import checkpoint_cosigned_note, checkpoint_latest, key_list
 from ledger.services import checkpoint_create, ledger_sequence_all
+from tests.db_roles import as_owner
 from tests.integration.conftest import require_real_services
 from tests.ledger.django.support import as_malicious_dba, manage, record, verify_offline
 
@@ -90,15 +91,16 @@ def swap_two() -> None:
 
 def replace_signature() -> None:
     """Entry 4's genuine log signature on entry 5; triggers disabled on the table this time."""
-    sql("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
-    try:
-        sql(
-            "UPDATE ledger_entry SET signature = (SELECT signature FROM ledger_entry"
-            " WHERE index = %s) WHERE index = %s",
-            [TARGET - 1, TARGET],
-        )
-    finally:
-        sql("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
+    with as_owner():  # the runtime role may neither disable a trigger nor UPDATE the table
+        sql("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
+        try:
+            sql(
+                "UPDATE ledger_entry SET signature = (SELECT signature FROM ledger_entry"
+                " WHERE index = %s) WHERE index = %s",
+                [TARGET - 1, TARGET],
+            )
+        finally:
+            sql("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
 
 
 CASES: dict[str, tuple[Callable[[], None], str, str]] = {
