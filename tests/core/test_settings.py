@@ -12,7 +12,7 @@ from pytest_django.fixtures import Settings
 from ledger.keys import log_signing_key, reset_key_cache, subject_secret, write_new_key
 
 ROOT = Path(__file__).resolve().parents[2]
-_OUTER = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "LEDGER_", "METRICS_TOKEN", "PORTAL_")
+_OUTER = ("DJANGO_", "DATABASE_", "REDIS_URL", "LEDGER_", "METRICS_TOKEN", "PORTAL_")
 
 
 def check_deploy(var_dir: Path, **values: str) -> subprocess.CompletedProcess[str]:
@@ -154,3 +154,22 @@ def test_demo_commands_refuse_outside_the_demo(settings: Settings, command: str)
     settings.PORTAL_DEMO = False
     with pytest.raises(CommandError, match="PORTAL_DEMO"):
         call_command(command)
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"DATABASE_ROLE": "portal_app"}, "DATABASE_ROLE needs PostgreSQL"),
+        (
+            {"DATABASE_URL": "postgres://x@127.0.0.1:1/x", "DATABASE_ROLE": "app -c x=y"},
+            "DATABASE_ROLE must be a plain PostgreSQL role name",
+        ),
+    ],
+)
+def test_database_role_is_refused_where_it_cannot_work(
+    tmp_path: Path, values: dict[str, str], message: str
+) -> None:
+    """No silent ignoring (SQLite has no roles) and no extra connection options smuggled in."""
+    result = check_deploy(tmp_path / "var", **values)
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr
