@@ -66,7 +66,9 @@ def test_the_suite_acts_as_the_runtime_role() -> None:
     record(1)
     assert ledger_sequence_all() == 1
     _refused("UPDATE ledger_entry SET outcome = 'granted'", "permission denied")
+    _refused("DELETE FROM ledger_entry", "permission denied")
     _refused("TRUNCATE ledger_pendingevent", "permission denied")
+    _refused("ALTER TABLE ledger_entry DISABLE TRIGGER USER", "must be owner")
     with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         Entry.objects.update(outcome="granted")
     with as_owner():
