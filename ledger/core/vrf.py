@@ -139,6 +139,29 @@ def _mul_table(n: int, table: list[_Point]) -> _Point:
     return q
 
 
+def _powers16(p: _Point) -> list[_Point]:
+    """16^i·P for i = 0..63 (252 doublings), shared by several scalars on one base."""
+    out = [p]
+    for _ in range(63):
+        q = out[-1]
+        out.append(_double(_double(_double(_double(q)))))
+    return out
+
+
+def _mul_powers(n: int, powers: list[_Point]) -> _Point:
+    """n·P for 0 <= n < 2**256 from _powers16(P) (Yao's method: additions only)."""
+    buckets = [_IDENTITY] * 16
+    for i in range(64):
+        digit = (n >> (4 * i)) & 15
+        if digit:
+            buckets[digit] = _add(buckets[digit], powers[i])
+    running, total = _IDENTITY, _IDENTITY
+    for digit in range(15, 0, -1):
+        running = _add(running, buckets[digit])
+        total = _add(total, running)
+    return total
+
+
 def _mul2(a: int, p: _Point, b: int, q: _Point) -> _Point:
     """a·P + b·Q (Straus' trick with 4-bit windows, variable time: public inputs only)."""
     tp, tq = _table(p), _table(q)
@@ -186,7 +209,7 @@ def _decode(s: bytes) -> _Point:
 def _encode(p: _Point) -> bytes:
     """point_to_string: RFC 8032 section 5.1.2 encoding."""
     x, y, z, _ = p
-    zi = pow(z, _P - 2, _P)
+    zi = pow(z, -1, _P)
     x, y = x * zi % _P, y * zi % _P
     return (y | ((x & 1) << 255)).to_bytes(32, "little")
 
@@ -276,10 +299,10 @@ def _prove(x: int, sk_hash: bytes, y_string: bytes, alpha: bytes) -> bytes:
     """RFC 9381 section 5.1 steps 2-7, given x, SHA-512(SK) and PK_string."""
     h = _encode_to_curve(y_string, alpha)
     h_string = _encode(h)
-    h_table = _table(h)
-    gamma_string = _encode(_mul_table(x, h_table))
+    h_powers = _powers16(h)  # x·H and k·H share H's doublings
+    gamma_string = _encode(_mul_powers(x, h_powers))
     k = _nonce(sk_hash, h_string)
-    u_string, v_string = _encode(_mul_base(k)), _encode(_mul_table(k, h_table))
+    u_string, v_string = _encode(_mul_base(k)), _encode(_mul_powers(k, h_powers))
     c = _challenge(y_string, h_string, gamma_string, u_string, v_string)
     s = (k + c * x) % _L
     return gamma_string + c.to_bytes(_C_LEN, "little") + s.to_bytes(32, "little")
