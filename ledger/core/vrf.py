@@ -10,14 +10,16 @@ the VRF output ``beta`` is 64 bytes.
 The group arithmetic is written here (extended twisted Edwards coordinates, RFC 8032 section
 5.1.4) because no maintained Python library exposes what TAI needs: decoding an arbitrary
 curve point, including points outside the prime-order subgroup, and multiplying it by the
-cofactor (libsodium's point functions refuse such points).
+cofactor (libsodium's edwards25519 functions, as PyNaCl binds them, refuse such points).
 
 Side channels: :func:`verify` and :func:`proof_to_hash` only handle public data, so their
 timing does not matter. :func:`prove` uses the secret scalar ``x`` and the nonce ``k``; this
 code is NOT constant-time (Python integers and the window tables leak through timing and cache
 use). An attacker who can time many proofs precisely (same machine, shared caches) could
-learn bits of the VRF secret and then link labels; the log's integrity does not depend on it.
-So prove only on the server that holds the key, never on a machine shared with untrusted code.
+learn the VRF secret, and whoever holds it computes the label of any identifier: they can link
+a person's labels and test guessed identity numbers against the public log (the log's
+integrity does not depend on it). So prove only on the server that holds the key, never on a
+machine shared with untrusted code, and rotate the key if that may have happened.
 
 Key text forms (like :mod:`ledger.core.signing`, C2SP signed-note style):
 
@@ -55,6 +57,7 @@ __all__ = [
     "prove",
     "public_key",
     "verify",
+    "vrf_key_hash",
 ]
 
 SUITE = "ECVRF-EDWARDS25519-SHA512-TAI"

@@ -95,6 +95,57 @@ def test_rfc9381_b3_vectors(sk: str, pk: str, alpha: str, pi: str, beta: str) ->
     assert key.public.verify(a, bytes.fromhex(pi)).hex() == beta
 
 
+#: RFC 9381 Appendix B.3 intermediate values: (x, H, k, U, V), all hex encodings.
+RFC9381_B3_STEPS = [
+    (
+        "307c83864f2833cb427a2ef1c00a013cfdff2768d980c0a3a520f006904de94f",
+        "91bbed02a99461df1ad4c6564a5f5d829d0b90cfc7903e7a5797bd658abf3318",
+        "8a49edbd1492a8ee09766befe50a7d563051bf3406cbffc20a88def030730f0f",
+        "aef27c725be964c6a9bf4c45ca8e35df258c1878b838f37d9975523f09034071",
+        "5016572f71466c646c119443455d6cb9b952f07d060ec8286d678615d55f954f",
+    ),
+    (
+        "68bd9ed75882d52815a97585caf4790a7f6c6b3b7f821c5e259a24b02e502e51",
+        "5b659fc3d4e9263fd9a4ed1d022d75eaacc20df5e09f9ea937502396598dc551",
+        "d8c3a66921444cb3427d5d989f9b315aa8ca3375e9ec4d52207711a1fdb44107",
+        "1dcb0a4821a2c48bf53548228b7f170962988f6d12f5439f31987ef41f034ab3",
+        "fd03c0bf498c752161bae4719105a074630a2aa5f200ff7b3995f7bfb1513423",
+    ),
+    (
+        "909a8b755ed902849023a55b15c23d11ba4d7f4ec5c2f51b1325a181991ea95c",
+        "bf4339376f5542811de615e3313d2b36f6f53c0acfebb482159711201192576a",
+        "5ffdbc72135d936014e8ab708585fda379405542b07e3bd2c0bd48437fbac60a",
+        "2bae73e15a64042fcebf062abe7e432b2eca6744f3e8265bc38e009cd577ecd5",
+        "88cba1cb0d4f9b649d9a86026b69de076724a93a65c349c988954f0961c5d506",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("vector", "steps"), list(zip(RFC9381_B3, RFC9381_B3_STEPS, strict=True)), ids=IDS
+)
+def test_rfc9381_b3_intermediate_values(
+    vector: tuple[str, str, str, str, str], steps: tuple[str, str, str, str, str]
+) -> None:
+    """Secret scalar, encode_to_curve (TAI), nonce, U = k·B and V = k·H as printed in B.3.
+
+    (Example 17 needs the second try of try-and-increment, ctr = 1.)
+    """
+    from ledger.core import vrf
+
+    sk, pk, alpha = bytes.fromhex(vector[0]), bytes.fromhex(vector[1]), bytes.fromhex(vector[2])
+    x_hex, h_hex, k_hex, u_hex, v_hex = steps
+    x, sk_hash = vrf._secret_scalar(sk)
+    assert x.to_bytes(32, "little").hex() == x_hex
+    h = vrf._encode_to_curve(pk, alpha)
+    assert vrf._encode(h).hex() == h_hex
+    k = vrf._nonce(sk_hash, vrf._encode(h))
+    assert k.to_bytes(32, "little").hex() == k_hex
+    assert vrf._encode(vrf._mul_base(k)).hex() == u_hex
+    assert vrf._encode(vrf._mul(k, h)).hex() == v_hex
+    assert vrf._encode(vrf._mul_powers(k, vrf._powers16(h))).hex() == v_hex
+
+
 @pytest.mark.parametrize(("sk", "pk", "alpha", "pi", "beta"), RFC9381_B3, ids=IDS)
 def test_verify_refuses_changed_proof_alpha_or_key(
     sk: str, pk: str, alpha: str, pi: str, beta: str
