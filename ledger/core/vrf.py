@@ -142,22 +142,24 @@ def _mul_table(n: int, table: list[_Point]) -> _Point:
     return q
 
 
-def _powers16(p: _Point) -> list[_Point]:
-    """16^i·P for i = 0..63 (252 doublings), shared by several scalars on one base."""
+def _powers16(p: _Point, count: int = 64) -> list[_Point]:
+    """16^i·P for i < count (4·(count - 1) doublings), shared by scalars on one base."""
     out = [p]
-    for _ in range(63):
+    for _ in range(count - 1):
         q = out[-1]
         out.append(_double(_double(_double(_double(q)))))
     return out
 
 
 def _mul_powers(n: int, powers: list[_Point]) -> _Point:
-    """n·P for 0 <= n < 2**256 from _powers16(P) (Yao's method: additions only)."""
+    """n·P for 0 <= n < 16**len(powers) from _powers16(P) (Yao's method: additions only)."""
+    if n >> (4 * len(powers)):
+        raise ValueError("scalar too large for the table")
     buckets = [_IDENTITY] * 16
-    for i in range(64):
+    for i, power in enumerate(powers):
         digit = (n >> (4 * i)) & 15
         if digit:
-            buckets[digit] = _add(buckets[digit], powers[i])
+            buckets[digit] = _add(buckets[digit], power)
     running, total = _IDENTITY, _IDENTITY
     for digit in range(15, 0, -1):
         running = _add(running, buckets[digit])
@@ -352,10 +354,15 @@ def verify(pk: bytes, alpha: bytes, pi: bytes) -> bytes:
     Refuses a public key of small order, a non-canonical point, s >= L, and any proof whose
     challenge does not match.
     """
-    y = _validate_key(pk)
+    return _verify(pk, _validate_key(pk), None, alpha, pi)
+
+
+def _verify(pk: bytes, y: _Point, y_powers: list[_Point] | None, alpha: bytes, pi: bytes) -> bytes:
+    """RFC 9381 section 5.3 steps 3-8; y_powers (16^i·Y, i < 32) saves c·Y's doublings."""
     gamma, c, s = _decode_proof(pi)
     h = _encode_to_curve(pk, alpha)
-    u = _add(_mul_base(s), _neg(_mul(c, y)))
+    cy = _mul(c, y) if y_powers is None else _mul_powers(c, y_powers)
+    u = _add(_mul_base(s), _neg(cy))
     v = _mul2(s, h, c, _neg(gamma))
     if _challenge(pk, _encode(h), pi[:32], _encode(u), _encode(v)) != c:
         raise VRFError("VRF proof does not verify")
@@ -379,14 +386,19 @@ class VRFPublicKey:
 
     name: str
     public: bytes
+    _point: _Point = field(init=False, repr=False, compare=False)
+    _powers: list[_Point] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not is_valid_key_name(self.name):
             raise KeyFormatError(f"invalid key name {self.name!r}")
         try:
-            _validate_key(self.public)
+            point = _validate_key(self.public)
         except VRFError as exc:
             raise KeyFormatError(f"invalid VRF public key: {exc}") from None
+        object.__setattr__(self, "_point", point)
+        # c is 128 bits (cLen = 16): 32 powers of 16 make c·Y additions only.
+        object.__setattr__(self, "_powers", _powers16(point, 32))
 
     @property
     def key_hash(self) -> int:
@@ -404,8 +416,8 @@ class VRFPublicKey:
         return f"{self.key_id}+{base64.b64encode(self.public).decode('ascii')}"
 
     def verify(self, alpha: bytes, pi: bytes) -> bytes:
-        """RFC 9381 verify under this key: beta, or VRFError."""
-        return verify(self.public, alpha, pi)
+        """RFC 9381 verify under this key: beta, or VRFError (c·Y from cached powers)."""
+        return _verify(self.public, self._point, self._powers, alpha, pi)
 
     def __str__(self) -> str:
         return self.text

@@ -304,3 +304,35 @@ def test_vrf_key_text_forms_refuse_mistakes(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("LEDGER_TEST_VRF")
     with pytest.raises(KeyFormatError, match="not set"):
         load_vrf_key(env="LEDGER_TEST_VRF")
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.binary(min_size=32, max_size=32))
+def test_public_key_matches_openssl_ed25519(seed: bytes) -> None:
+    """The group arithmetic agrees with OpenSSL: Y = x·B is the RFC 8032 public key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    expected = (
+        Ed25519PrivateKey.from_private_bytes(seed)
+        .public_key()
+        .public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
+    assert public_key(seed) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(0, 2**256 - 1), m=st.integers(0, 2**256 - 1))
+def test_scalar_multiplication_methods_agree(n: int, m: int) -> None:
+    """Window, fixed-base, Yao and Straus multiplication give the same points."""
+    from ledger.core import vrf
+
+    b = vrf._BASE
+    p = vrf._mul(m % L or 1, b)
+    reference = vrf._encode(vrf._mul(n, p))
+    assert vrf._encode(vrf._mul_powers(n, vrf._powers16(p))) == reference
+    assert vrf._encode(vrf._mul_base(n)) == vrf._encode(vrf._mul(n, b))
+    assert vrf._encode(vrf._mul2(n, p, m, b)) == vrf._encode(
+        vrf._add(vrf._mul(n, p), vrf._mul(m, b))
+    )
+    assert vrf._is_identity(vrf._mul(L, p))
