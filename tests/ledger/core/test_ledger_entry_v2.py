@@ -7,6 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.core.commitment import Details, Reader, RequestEvidence, commit
 from ledger.core.entry import Entry, EntryError, sign_entry, verify_entry_signature
@@ -181,3 +183,37 @@ def test_two_reads_of_one_person_share_no_public_value() -> None:
     )
     shared = {k for k in ("label", "commitment") if getattr(a, k) == getattr(b, k)}
     assert not shared
+
+
+_HEX64 = st.binary(min_size=32, max_size=32).map(bytes.hex)
+
+
+@given(
+    department=st.text(min_size=1, max_size=20).filter(lambda t: not _has_surrogate(t)),
+    dataset=st.text(min_size=1, max_size=30).filter(lambda t: not _has_surrogate(t)),
+    outcome=st.sampled_from(["granted", "refused"]),
+    label=_HEX64,
+    commitment=_HEX64,
+    prev=_HEX64,
+    micros=st.integers(0, 10**6 - 1),
+)
+def test_round_trip_property(
+    department: str, dataset: str, outcome: str, label: str, commitment: str, prev: str, micros: int
+) -> None:
+    """Any valid values: canonical bytes parse back to the same entry, and only to it."""
+    entry = EntryV2(
+        time=f"2025-03-01T09:30:00.{micros:06d}Z",
+        department=department,
+        dataset=dataset,
+        outcome=outcome,
+        label=label,
+        commitment=commitment,
+        prev=prev,
+    )
+    data = entry.to_bytes()
+    assert EntryV2.from_bytes(data) == entry
+    assert EntryV2.from_bytes(data).to_bytes() == data
+
+
+def _has_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
