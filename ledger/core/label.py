@@ -47,11 +47,15 @@ def label_alpha(namespace: str, identifier: str, counter: int) -> bytes:
         raise LabelError("counter must be an integer")
     if not 0 <= counter <= _MAX_COUNTER:
         raise LabelError("counter must be between 0 and 2**64 - 1")
+    try:
+        encoded = identifier.encode("utf-8")
+    except UnicodeEncodeError:
+        raise LabelError("identifier must be valid Unicode (no lone surrogates)") from None
     return (
         LABEL_PREFIX
         + namespace.encode("utf-8")
         + b"\x00"
-        + identifier.encode("utf-8")
+        + encoded
         + b"\x00"
         + counter.to_bytes(8, "big")
     )

@@ -380,6 +380,12 @@ def vrf_key_hash(name: str, pk: bytes) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+def _check_name(name: str) -> None:
+    """C2SP signed-note key name rules (non-empty, no spaces or '+', valid Unicode)."""
+    if not isinstance(name, str) or not is_valid_key_name(name):
+        raise KeyFormatError(f"invalid key name {name!r}")
+
+
 @dataclass(frozen=True)
 class VRFPublicKey:
     """A named VRF public key: ``<name>+<hash8>+base64(pk)``."""
@@ -390,8 +396,7 @@ class VRFPublicKey:
     _powers: list[_Point] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not is_valid_key_name(self.name):
-            raise KeyFormatError(f"invalid key name {self.name!r}")
+        _check_name(self.name)
         try:
             point = _validate_key(self.public)
         except VRFError as exc:
@@ -433,8 +438,7 @@ class VRFSecretKey:
     _scalar: tuple[int, bytes] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not is_valid_key_name(self.name):
-            raise KeyFormatError(f"invalid key name {self.name!r}")
+        _check_name(self.name)
         if not isinstance(self.secret, bytes) or len(self.secret) != 32:
             raise KeyFormatError("a VRF secret is 32 bytes")
         scalar = _secret_scalar(self.secret)

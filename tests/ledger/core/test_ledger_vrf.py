@@ -16,7 +16,7 @@ from ledger.core.label import (
     prove_label,
     verify_label,
 )
-from ledger.core.signing import KeyFormatError
+from ledger.core.signing import KeyFormatError, generate
 from ledger.core.vrf import (
     PROOF_LEN,
     VRFError,
@@ -226,6 +226,8 @@ def test_label_alpha_bytes() -> None:
         label_alpha("person", "x", 2**64)
     with pytest.raises(LabelError):
         label_alpha("person", "a\x00b", 0)
+    with pytest.raises(LabelError, match="surrogate"):
+        label_alpha("person", "\ud800", 0)
 
 
 def test_label_is_first_half_of_beta_and_verifies() -> None:
@@ -244,10 +246,13 @@ def test_label_is_first_half_of_beta_and_verifies() -> None:
         verify_label(FIXED_KEY.public, "person", "110101199003071234", 0, label.upper(), pi)
 
 
+IDENTIFIER_CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+
+
 @settings(max_examples=20, deadline=None)
 @given(
-    identifier=st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=20),
-    other=st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=20),
+    identifier=st.text(IDENTIFIER_CHARS, min_size=1, max_size=20),
+    other=st.text(IDENTIFIER_CHARS, min_size=1, max_size=20),
     counters=st.lists(st.integers(0, 2**64 - 1), min_size=2, max_size=2, unique=True),
 )
 def test_labels_never_collide(identifier: str, other: str, counters: list[int]) -> None:
@@ -297,6 +302,11 @@ def test_vrf_key_text_forms_refuse_mistakes(monkeypatch: pytest.MonkeyPatch) -> 
         parse_vrf_public(f"{name}+{hash8}+!!!")
     with pytest.raises(KeyFormatError, match="name"):
         VRFSecretKey("bad name", bytes(32))
+    for bad_name in ("bad\ud800", "", "a+b"):
+        with pytest.raises(KeyFormatError, match="invalid key name"):
+            VRFSecretKey(bad_name, bytes(32))
+    with pytest.raises(KeyFormatError, match="invalid key name"):
+        generate("log\udfff")  # the same rule for log and witness keys
     monkeypatch.setenv("LEDGER_TEST_VRF", "PRIVATE+VRF+x+zz")
     with pytest.raises(KeyFormatError) as info:
         load_vrf_key(env="LEDGER_TEST_VRF")
