@@ -58,6 +58,8 @@ def is_valid_key_name(name: str) -> bool:
     """C2SP signed-note: names are non-empty, with no Unicode spaces and no '+' (U+002B)."""
     if not name or "+" in name:
         return False
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in name):
+        return False  # a lone surrogate has no UTF-8 encoding, so no key ID
     # Go's unicode.IsSpace: White_Space property; approximate with str.isspace plus Zs/Zl/Zp.
     return not any(ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp") for ch in name)
 

@@ -359,8 +359,10 @@ def test_core_imports_no_django():
     """ledger.core, the verifier and the witness import without Django."""
     code = (
         "import ledger.core, ledger.core.verify, ledger.core.memlog, ledger.witness.server, "
-        "ledger.verify; import sys; "
-        "assert not any(m.startswith('django') for m in sys.modules), 'django imported'"
+        "ledger.verify, ledger.core.vrf, ledger.core.label, ledger.core.commitment, "
+        "ledger.core.entry_v2; import sys; "
+        "assert not any(m.startswith('django') for m in sys.modules), 'django imported'; "
+        "assert not any(m.startswith('portal') for m in sys.modules), 'portal imported'"
     )
     res = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60
