@@ -428,3 +428,55 @@ def test_a_person_with_50_reads_is_verified_in_under_a_second(harness: Page) -> 
     )
     assert timing["verified"] == 50
     assert timing["total_ms"] < 1000
+
+
+# --- Group operations ---------------------------------------------------------------------
+
+
+def _torsion_points() -> list[bytes]:
+    """Encodings of the 8 points of order dividing 8, found in Python: L * Q for a point Q of
+    the full group kills its prime-order part and leaves a torsion point."""
+    ref = vrf_reference
+    for i in range(1, 100):
+        q = ref._decode(hashlib.sha512(bytes([i])).digest()[:32])
+        if q is None:
+            continue
+        t = ref._mul(ref.L, q)
+        multiples = [ref._mul(j, t) for j in range(8)]
+        encodings = {ref._encode(m) for m in multiples}
+        if len(encodings) == 8:
+            return sorted(encodings)
+    raise AssertionError("no point of order 8 found")
+
+
+def test_small_order_points_are_recognised_and_refused_as_keys(harness: Page) -> None:
+    _, alpha, pi, _ = RFC9381_B3[0]
+    torsion = _torsion_points()
+    for encoding in torsion:
+        # Each torsion point decodes (canonical encoding) and has small order.
+        assert call(harness, "isSmallOrder", encoding.hex()) == {"ok": True, "value": True}
+        result = call(harness, "verify", encoding.hex(), pi, alpha)
+        assert result["code"] == "vrf_public_key"
+        assert "small order" in result["message"]
+    for pk, *_ in RFC9381_B3:
+        assert call(harness, "isSmallOrder", pk) == {"ok": True, "value": False}
+
+
+def test_scalar_multiplication_and_encoding_match_python(harness: Page) -> None:
+    ref = vrf_reference
+    assert ref.BASE is not None
+    for k in [1, 2, 7, 8, 255, 2**128 + 1, ref.L - 1, 2**256 - 1]:
+        expected = ref._encode(ref._mul(k, ref.BASE)).hex()
+        assert call(harness, "baseMultiply", str(k)) == {"ok": True, "value": expected}
+        assert call(harness, "roundTrip", expected) == {"ok": True, "value": expected}
+    # L * B is the identity, whose encoding is y = 1.
+    identity = (1).to_bytes(32, "little").hex()
+    assert call(harness, "baseMultiply", str(ref.L)) == {"ok": True, "value": identity}
+
+
+def test_non_canonical_encodings_are_refused(harness: Page) -> None:
+    # RFC 8032 section 5.1.3: y = p + 1 (would alias y = 1) and x = 0 with the sign bit set.
+    y_not_below_p = (2**255 - 19 + 1).to_bytes(32, "little").hex()
+    assert "not below p" in call(harness, "roundTrip", y_not_below_p)["message"]
+    negative_zero = (1 | (1 << 255)).to_bytes(32, "little").hex()
+    assert "x = 0 with the sign bit" in call(harness, "roundTrip", negative_zero)["message"]

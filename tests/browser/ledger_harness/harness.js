@@ -3,6 +3,7 @@
 // message} instead of throwing across the page boundary.
 
 import { bytesToHex, hexToBytes } from "/static/ledger/bytes.js";
+import { BASE, Point } from "/static/ledger/ed25519-point.js";
 import { computeCommitment, canonicalJson, verifyOpening } from "/static/ledger/commitment.js";
 import { labelAlpha, labelFromBeta, proofToHash, verify, verifyLabel } from "/static/ledger/vrf.js";
 
@@ -26,6 +27,10 @@ window.ledgerHarness = {
   computeCommitment: (details, opening) => outcome(() => computeCommitment(details, opening)),
   verifyOpening: (details, opening, commitment) =>
     outcome(() => verifyOpening(details, opening, commitment)),
+  // Group operations: decode then encode, small-order test, k * B (k as a decimal string).
+  roundTrip: (hex) => outcome(async () => bytesToHex(Point.fromBytes(hexToBytes(hex)).toBytes())),
+  isSmallOrder: (hex) => outcome(async () => Point.fromBytes(hexToBytes(hex)).isSmallOrder()),
+  baseMultiply: (k) => outcome(async () => bytesToHex(BASE.multiply(BigInt(k)).toBytes())),
   // Verifies one person's rows as the "who used my data" page will: each row's label proof and
   // its opening. Returns the times in milliseconds and how many rows verified.
   timePerson: async (publicKey, identifier, rows) => {
