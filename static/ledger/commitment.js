@@ -108,7 +108,10 @@ export async function computeCommitment(details, opening) {
  */
 export async function verifyOpening(details, openingBytes, commitmentHex) {
   if (typeof commitmentHex !== "string" || !/^[0-9a-f]{64}$/.test(commitmentHex)) {
-    throw new VerificationError("commitment_format", "commitment is not 64 lowercase hex characters");
+    throw new VerificationError(
+      "commitment_format",
+      "commitment is not 64 lowercase hex characters",
+    );
   }
   const computed = await computeCommitment(details, openingBytes);
   if (computed !== commitmentHex) {

@@ -13,7 +13,14 @@ import {
   sha512,
   utf8,
 } from "./bytes.js";
-import { BASE, L, Point, bytesToIntLE, encodePoints, multiScalarMultiply } from "./ed25519-point.js";
+import {
+  BASE,
+  L,
+  Point,
+  bytesToIntLE,
+  encodePoints,
+  multiScalarMultiply,
+} from "./ed25519-point.js";
 
 /** RFC 9381 §5.5: suite_string of ECVRF-EDWARDS25519-SHA512-TAI. */
 const SUITE = Uint8Array.of(0x03);
@@ -90,7 +97,10 @@ function decodeProof(pi) {
   const c = bytesToIntLE(pi.subarray(PT_LEN, PT_LEN + C_LEN));
   const s = bytesToIntLE(pi.subarray(PT_LEN + C_LEN));
   if (s >= L) {
-    throw new VerificationError("vrf_proof_scalar", "VRF proof is invalid: scalar s is not below q");
+    throw new VerificationError(
+      "vrf_proof_scalar",
+      "VRF proof is invalid: scalar s is not below q",
+    );
   }
   return { gamma, gammaBytes, c, s };
 }
@@ -115,7 +125,7 @@ export async function proofToHash(pi) {
  * @returns {Promise<Uint8Array>}
  */
 export async function verify(publicKey, pi, alpha) {
-  // Step 1: Y = string_to_point(PK_string).
+  // Steps 1-2: Y = string_to_point(PK_string), refused if it does not decode.
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PT_LEN) {
     throw new VerificationError("vrf_public_key", "VRF public key is not 32 bytes");
   }
@@ -128,15 +138,15 @@ export async function verify(publicKey, pi, alpha) {
     }
     throw err;
   }
-  // Step 2: ECVRF_validate_key (§5.4.5): a small-order key is refused.
+  // Step 3: ECVRF_validate_key (§5.4.5): a small-order key is refused.
   if (y.isSmallOrder()) {
     throw new VerificationError("vrf_public_key", "VRF public key has small order");
   }
-  // Step 3-4: decode the proof.
+  // Steps 4-6: (Gamma, c, s) = ECVRF_decode_proof(pi_string) (§5.4.4).
   const { gamma, gammaBytes, c, s } = decodeProof(pi);
-  // Step 5: H = ECVRF_encode_to_curve(salt = PK_string, alpha).
+  // Step 7: H = ECVRF_encode_to_curve(encode_to_curve_salt = PK_string, alpha) (§5.4.1.1).
   const h = await encodeToCurveTai(publicKey, alpha);
-  // Steps 6-7: U = s*B - c*Y, V = s*H - c*Gamma.
+  // Steps 8-9: U = s*B - c*Y, V = s*H - c*Gamma (one chain of doublings for each).
   const u = multiScalarMultiply([
     [s, BASE],
     [c, y.negate()],
@@ -145,12 +155,12 @@ export async function verify(publicKey, pi, alpha) {
     [s, h],
     [c, gamma.negate()],
   ]);
-  // Step 8: c' = ECVRF_challenge_generation(Y, H, Gamma, U, V). Y and Gamma decoded from
-  // canonical encodings (RFC 8032 §5.1.3 refuses the others), so their bytes are reused; H, U,
-  // V and cofactor*Gamma (for beta) are encoded with one shared inversion.
+  // Step 10: c' = ECVRF_challenge_generation(Y, H, Gamma, U, V) (§5.4.3). Y and Gamma were
+  // decoded from canonical encodings (RFC 8032 §5.1.3 refuses the others), so their bytes are
+  // reused; H, U, V and cofactor*Gamma (for beta) are encoded with one shared inversion.
   const [hBytes, uBytes, vBytes, gamma8Bytes] = encodePoints([h, u, v, gamma.clearCofactor()]);
   const expected = await challengeGeneration([publicKey, hBytes, gammaBytes, uBytes, vBytes]);
-  // Step 9: valid iff c = c'.
+  // Step 11: valid iff c = c'.
   if (c !== expected) {
     throw new VerificationError(
       "vrf_proof_mismatch",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Page
 
 from ledger.core.encoding import canonicalize
@@ -58,8 +59,11 @@ RFC9381_B3 = [
     ),
 ]
 
-#: The script policy of the site (portal/settings.py CONTENT_SECURITY_POLICY, script-src).
-CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
+
+def site_csp() -> str:
+    """The site's own Content-Security-Policy (portal/settings.py), sent by the test server."""
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -83,7 +87,7 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", site_csp())
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
@@ -110,6 +114,27 @@ def harness(page: Page, harness_url: str) -> Page:
     page.wait_for_function("() => window.ledgerHarness !== undefined")
     assert problems == [], problems
     return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_site_serves_the_modules_under_its_own_policy(live_server: object, page: Page) -> None:
+    """The portal's static serving and CSP let a portal page import the verifier modules."""
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    response = page.goto(f"{live_server}/")
+    assert response is not None
+    assert "script-src 'self'" in (response.headers.get("content-security-policy") or "")
+    pk, alpha, pi, beta = RFC9381_B3[2]
+    result = page.evaluate(
+        """async ([pk, pi, alpha]) => {
+            const { verify } = await import("/static/ledger/vrf.js");
+            const { bytesToHex, hexToBytes } = await import("/static/ledger/bytes.js");
+            return bytesToHex(await verify(hexToBytes(pk), hexToBytes(pi), hexToBytes(alpha)));
+        }""",
+        [pk, pi, alpha],
+    )
+    assert result == beta
+    assert errors == []
 
 
 def call(page: Page, name: str, *args: Any) -> dict[str, Any]:

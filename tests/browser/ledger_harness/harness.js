@@ -17,7 +17,10 @@ async function outcome(fn) {
 
 window.ledgerHarness = {
   verify: (pk, pi, alpha) =>
-    outcome(async () => bytesToHex(await verify(hexToBytes(pk), hexToBytes(pi), hexToBytes(alpha)))),
+    outcome(async () => {
+      const beta = await verify(hexToBytes(pk), hexToBytes(pi), hexToBytes(alpha));
+      return bytesToHex(beta);
+    }),
   proofToHash: (pi) => outcome(async () => bytesToHex(await proofToHash(hexToBytes(pi)))),
   labelAlpha: (namespace, identifier, counter) =>
     outcome(async () => bytesToHex(labelAlpha(namespace, identifier, counter))),
