@@ -16,8 +16,10 @@ import binascii
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -37,6 +39,7 @@ __all__ = [
     "generate",
     "is_valid_key_name",
     "key_hash",
+    "load_key_text",
     "load_signing_key",
     "parse_skey",
     "parse_vkey",
@@ -236,10 +239,17 @@ def parse_skey(skey: str) -> SigningKey:
     return key
 
 
-def load_signing_key(
-    *, path: str | os.PathLike[str] | None = None, env: str | None = None
-) -> SigningKey:
-    """Load a signer key from a file (first non-empty line) or an environment variable.
+_K = TypeVar("_K")
+
+
+def load_key_text(
+    parse: Callable[[str], _K],
+    *,
+    path: str | os.PathLike[str] | None = None,
+    env: str | None = None,
+) -> _K:
+    """Read a key's text form from a file (first non-empty line) or an environment variable
+    and parse it with ``parse`` (any key kind: log, witness, VRF).
 
     Exactly one of ``path`` and ``env`` must be given.  Error messages never include the key.
     """
@@ -262,6 +272,13 @@ def load_signing_key(
     if not lines:
         raise KeyFormatError(f"{source} is empty")
     try:
-        return parse_skey(lines[0])
+        return parse(lines[0])
     except KeyFormatError as exc:
         raise KeyFormatError(f"{source}: {exc}") from None
+
+
+def load_signing_key(
+    *, path: str | os.PathLike[str] | None = None, env: str | None = None
+) -> SigningKey:
+    """Load a signer key (C2SP signed-note skey) from a file or an environment variable."""
+    return load_key_text(parse_skey, path=path, env=env)

@@ -38,9 +38,8 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ledger.core.signing import KeyFormatError, is_valid_key_name
+from ledger.core.signing import KeyFormatError, is_valid_key_name, load_key_text
 
 __all__ = [
     "PROOF_LEN",
@@ -516,24 +515,4 @@ def load_vrf_key(
 
     Exactly one of ``path`` and ``env``.  Error messages never include the key.
     """
-    if (path is None) == (env is None):
-        raise ValueError("give exactly one of path= and env=")
-    if path is not None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise KeyFormatError(f"cannot read key file {path}: {exc.strerror}") from None
-        source = f"key file {path}"
-    else:
-        assert env is not None
-        value = os.environ.get(env)
-        if value is None:
-            raise KeyFormatError(f"environment variable {env} is not set")
-        text, source = value, f"environment variable {env}"
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise KeyFormatError(f"{source} is empty")
-    try:
-        return parse_vrf_secret(lines[0])
-    except KeyFormatError as exc:
-        raise KeyFormatError(f"{source}: {exc}") from None
+    return load_key_text(parse_vrf_secret, path=path, env=env)
