@@ -37,21 +37,33 @@ def _system_acts_for(system: DepartmentSystem, department: Department) -> bool:
     return system.department_id == department.pk
 
 
+def _department_may(
+    *,
+    department: Department,
+    codename: str,
+    user: User | AnonymousUser | None,
+    system: DepartmentSystem | None,
+) -> bool:
+    """The department acting through its own system, or staff of it with ``codename``."""
+    # A department's own system acts for it (its grants still decide what it gets).
+    if system is not None:
+        return _system_acts_for(system, department)
+    # Nobody else but a person acts.
+    if user is None:
+        return False
+    # Staff of the department whose role carries the permission.
+    return staff_has_permission(user=user, department=department, codename=codename)
+
+
 def may_read(
     *,
     department: Department,
     user: User | AnonymousUser | None = None,
     system: DepartmentSystem | None = None,
 ) -> bool:
-    """Reading through the exchange: the department's system, or staff with a reading role."""
-    # A department's own system reads for it (its grants still decide what it gets).
-    if system is not None:
-        return _system_acts_for(system, department)
-    # Nobody else but a person reads.
-    if user is None:
-        return False
-    # Staff of the department whose role includes reading (window clerk, reviewer, approver).
-    return staff_has_permission(user=user, department=department, codename=READ)
+    """Reading through the exchange: the department's system, or staff with a reading role
+    (window clerk, reviewer, approver)."""
+    return _department_may(department=department, codename=READ, user=user, system=system)
 
 
 def read_check(
@@ -73,14 +85,7 @@ def may_request_grants(
     system: DepartmentSystem | None = None,
 ) -> bool:
     """Asking another department for a grant: the department's system or its data steward."""
-    # A department's own system asks for it.
-    if system is not None:
-        return _system_acts_for(system, department)
-    # Nobody else but a person asks.
-    if user is None:
-        return False
-    # A data steward of the department.
-    return staff_has_permission(user=user, department=department, codename=REQUEST_GRANTS)
+    return _department_may(department=department, codename=REQUEST_GRANTS, user=user, system=system)
 
 
 def request_grants_check(
@@ -99,15 +104,11 @@ def may_maintain_dataset(
     user: User | AnonymousUser | None = None,
     system: DepartmentSystem | None = None,
 ) -> bool:
-    """Writing records: the owning department's system, or its data steward."""
-    # The owner's own system (its register feeding the exchange).
-    if system is not None:
-        return _system_acts_for(system, dataset.owner)
-    # Nobody else but a person writes.
-    if user is None:
-        return False
-    # A data steward of the owning department (not any of its staff).
-    return staff_has_permission(user=user, department=dataset.owner, codename=MAINTAIN_DATASETS)
+    """Writing records: the owning department's system (its register feeding the exchange),
+    or its data steward (not any of its staff)."""
+    return _department_may(
+        department=dataset.owner, codename=MAINTAIN_DATASETS, user=user, system=system
+    )
 
 
 def maintain_dataset_check(
