@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from celery import shared_task
 from django.core.mail import send_mail
 from django.utils import translation
@@ -6,43 +8,52 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
-def send_welcome_email_task(self: object, user_id: int) -> bool:
-    """Send the welcome e-mail after sign-up. Idempotent enough: a retry sends at most again."""
+def _mail_account_owner(
+    user_id: int, subject: Callable[[], str], message: Callable[[User], str]
+) -> bool:
+    """E-mail an account's owner in zh-hans; False when there is no such account or address."""
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.email:
         return False
     with translation.override("zh-hans"):
         send_mail(
-            subject=_("Welcome to the one-stop services portal"),
-            message=_(
-                "Dear %(name)s, your account %(username)s is ready. "
-                "You can now find services and follow your applications in one place."
-            )
-            % {"name": user.real_name or user.username, "username": user.username},
+            subject=subject(),
+            message=message(user),
             from_email=None,
             recipient_list=[user.email],
         )
     return True
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def send_welcome_email_task(self: object, user_id: int) -> bool:
+    """Send the welcome e-mail after sign-up. Idempotent enough: a retry sends at most again."""
+    return _mail_account_owner(
+        user_id,
+        lambda: _("Welcome to the one-stop services portal"),
+        lambda user: (
+            _(
+                "Dear %(name)s, your account %(username)s is ready. "
+                "You can now find services and follow your applications in one place."
+            )
+            % {"name": user.real_name or user.username, "username": user.username}
+        ),
+    )
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
 def send_sign_up_attempt_email_task(self: object, user_id: int) -> bool:
     """Tell an account's owner that someone tried to sign up with their identity number."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or not user.email:
-        return False
-    with translation.override("zh-hans"):
-        send_mail(
-            subject=_("Someone tried to sign up with your identity number"),
-            message=_(
+    return _mail_account_owner(
+        user_id,
+        lambda: _("Someone tried to sign up with your identity number"),
+        lambda user: (
+            _(
                 "Dear %(name)s, someone tried to open a new account on the one-stop services "
                 "portal with your identity number; no account was made. Your account is "
                 "%(username)s. If it was you, sign in with it, or reset its password if you "
                 "have forgotten it. If it was not you, you need not do anything."
             )
-            % {"name": user.real_name or user.username, "username": user.username},
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    return True
+            % {"name": user.real_name or user.username, "username": user.username}
+        ),
+    )
