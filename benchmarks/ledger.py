@@ -130,8 +130,8 @@ def load_pending(count: int) -> None:
             granted = rng.random() > 0.1
             ledger_event_record(
                 department=rng.choice(["rsj", "swj", "kjj", "jxj"]),
-                user_id=str(rng.randint(1, 500)),
-                system_id=None if rng.random() < 0.5 else "dept-gateway",
+                user=None if rng.random() < 0.5 else f"clerk{rng.randint(1, 500)}",
+                system_id=None,
                 dataset=rng.choice(["scjg.business_registration", "rsj.social_insurance"]),
                 fields=rng.sample(["name", "capital", "headcount", "rating", "status"], 2),
                 purpose="subsidy eligibility review",

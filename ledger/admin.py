@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import Checkpoint, Cosignature, Entry, LedgerKey, Witness
-from ledger.selectors import ledger_verify_database
+from ledger.selectors import ledger_verify_all
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by several models
@@ -22,7 +22,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by se
 
 @admin.action(description=_("Verify the whole ledger now"))
 def verify_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:  # type: ignore[type-arg]  # any ledger admin
-    finding = ledger_verify_database()
+    finding = ledger_verify_all()
     if finding is None:
         modeladmin.message_user(request, _("The ledger verifies."), messages.SUCCESS)
     else:

@@ -25,3 +25,11 @@ class Outcome(models.TextChoices):
 class KeyKind(models.TextChoices):
     LOG = "log", _("Log key")
     WITNESS = "witness", _("Witness key")
+    VRF = "vrf", _("VRF key (labels)")
+
+
+class Namespace(models.TextChoices):
+    """Label namespaces of format version 2 (``ledger.core.label.NAMESPACES``)."""
+
+    PERSON = "person", _("Ordinary read")
+    SEALED = "sealed", _("Sealed read")

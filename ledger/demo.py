@@ -99,7 +99,7 @@ def seed_ledger(subjects: list[str]) -> int:
             for n, subject in enumerate(subjects):
                 ledger_event_record(
                     department="rsj" if n % 2 else "swj",
-                    user_id=None,
+                    user=None,
                     system_id=f"{'rsj' if n % 2 else 'swj'}-system",
                     dataset="scjg.business_registration",
                     fields=["name", "registered_capital"],

@@ -1,7 +1,8 @@
-"""Where the log's private key and the subject-hash secret come from.
+"""Where the log's private key, the VRF key and the subject-hash secret come from.
 
-Private keys are read from the environment (``LEDGER_LOG_KEY``, C2SP skey text) or a
-file (``LEDGER_LOG_KEY_FILE``); never from the database. Only for the local demo
+Private keys are read from the environment (``LEDGER_LOG_KEY``, C2SP skey text;
+``LEDGER_VRF_KEY``, ``PRIVATE+VRF+…`` text) or a file (``LEDGER_LOG_KEY_FILE``,
+``LEDGER_VRF_KEY_FILE``); never from the database. Only for the local demo
 (``PORTAL_DEMO``), a missing key file is generated (mode 0600, in a 0700 folder git
 ignores); anywhere else a missing key is a configuration error that says what to set.
 """
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from ledger.core.signing import SigningKey, generate, load_signing_key
+from ledger.core.vrf import VRFSecretKey, generate_vrf_key, load_vrf_key
 
 
 def write_new_key(*, name: str, path: Path) -> SigningKey:
@@ -24,6 +26,16 @@ def write_new_key(*, name: str, path: Path) -> SigningKey:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(key.skey + "\n")
+    return key
+
+
+def write_new_vrf_key(*, name: str, path: Path) -> VRFSecretKey:
+    """Generate a VRF key (RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI) into ``path``, mode 0600."""
+    key = generate_vrf_key(name)
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key.text + "\n")
     return key
 
 
@@ -71,6 +83,31 @@ def log_signing_key() -> SigningKey:
 
 
 @lru_cache(maxsize=4)
+def _load_vrf_key(env_name: str, file: str, name: str) -> VRFSecretKey:
+    if os.environ.get(env_name):
+        return load_vrf_key(env=env_name)
+    path = Path(file)
+    if not path.exists():
+        _refuse_outside_demo(
+            f"The ledger VRF key {path}",
+            "Set LEDGER_VRF_KEY, or LEDGER_VRF_KEY_FILE to a key made by "
+            "`manage.py ledger_keys --vrf --out FILE` (docs/deploy.md, Keys).",
+        )
+        try:
+            return write_new_vrf_key(name=name, path=path)
+        except FileExistsError:  # another process made it first
+            pass
+    return load_vrf_key(path=path)
+
+
+def vrf_secret_key() -> VRFSecretKey:
+    """The VRF key that makes labels (its public half is published as a ledger key)."""
+    return _load_vrf_key(
+        settings.LEDGER_VRF_KEY_ENV, settings.LEDGER_VRF_KEY_FILE, settings.LEDGER_VRF_KEY_NAME
+    )
+
+
+@lru_cache(maxsize=4)
 def _subject_secret(value: str, file: str) -> bytes:
     if value:
         return value.encode()
@@ -98,4 +135,5 @@ def subject_secret() -> bytes:
 def reset_key_cache() -> None:
     """After a rotation, the next call loads the key again."""
     _load_log_key.cache_clear()
+    _load_vrf_key.cache_clear()
     _subject_secret.cache_clear()

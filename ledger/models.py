@@ -10,7 +10,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ledger.constants import KeyKind
+from ledger.constants import KeyKind, Namespace
 
 
 class PendingEvent(models.Model):
@@ -18,11 +18,11 @@ class PendingEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("recorded at"))
-    # Plain values only (ids as strings), never personal data: see ledger.services.
+    # The entry's public label, dataset and outcome (copied to the entry row's columns).
     payload = models.JSONField(_("payload"))
     # The canonical entry bytes made (and validated) when the event was recorded, with
     # ``prev`` still 64 zeros: the sequencer only writes the chain hash into them.
-    data = models.BinaryField(_("entry bytes before chaining"), null=True)
+    data = models.BinaryField(_("entry bytes before chaining"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -44,8 +44,8 @@ class Entry(models.Model):
     leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
     key_id = models.CharField(_("log key"), max_length=140, help_text=_("name+hash of the vkey"))
     signature = models.BinaryField(_("signature"), max_length=64)
-    # Denormalised for "who used my data" (the subject's keyed hash, hex) and filters.
-    subject = models.CharField(_("subject hash"), max_length=64, db_index=True)
+    # Denormalised from the entry bytes (format version 2) for "who used my data" and filters.
+    label = models.CharField(_("label"), max_length=64, db_index=True, default="")
     dataset = models.CharField(_("dataset"), max_length=64)
     outcome = models.CharField(_("outcome"), max_length=16)
     recorded_at = models.DateTimeField(_("time"))
@@ -151,3 +151,71 @@ class Witness(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubjectCounter(models.Model):
+    """The next label counter of one subject in one namespace (private; never published).
+
+    Incremented with one upsert in the recording transaction: the row lock it takes makes
+    concurrent readers of one person get consecutive counters (``ledger.services``).
+    """
+
+    namespace = models.CharField(_("namespace"), max_length=16, choices=Namespace.choices)
+    # The subject's keyed hash (HMAC-SHA-256 with LEDGER_SUBJECT_SECRET), never the identifier.
+    subject = models.CharField(_("subject hash"), max_length=64)
+    next_counter = models.BigIntegerField(_("next counter"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["namespace", "subject"], name="one_counter_per_subject")
+        ]
+        verbose_name = _("label counter")
+        verbose_name_plural = _("label counters")
+
+    def __str__(self) -> str:
+        return f"{self.namespace} counter {self.next_counter}"
+
+
+class ReadDetails(models.Model):
+    """The private half of a version 2 entry: what its label and commitment hide.
+
+    The person (and an auditor or a court) is shown these and checks them against the public
+    entry: ``vrf_proof`` proves ``label`` for (namespace, identifier, counter); ``details``
+    and ``opening`` open ``commitment``. Deleting the opening (``opening`` null) makes the
+    entry opaque for good without touching the tree.
+    """
+
+    event_id = models.UUIDField(_("event"), unique=True)
+    namespace = models.CharField(_("namespace"), max_length=16, choices=Namespace.choices)
+    subject = models.CharField(_("subject hash"), max_length=64)
+    counter = models.BigIntegerField(_("counter"))
+    label = models.CharField(_("label"), max_length=64, unique=True)
+    vrf_key_id = models.CharField(_("VRF key"), max_length=140)
+    vrf_proof = models.BinaryField(_("VRF proof"), max_length=80)
+    commitment = models.CharField(_("commitment"), max_length=64)
+    # Canonical JSON of ``ledger.core.commitment.Details``.
+    details = models.BinaryField(_("details"))
+    opening = models.BinaryField(_("opening"), max_length=16, null=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    # A sealed read: the date by which it is shown to the person; set on namespace "sealed".
+    unseal_by = models.DateField(_("unseal by"), null=True, blank=True)
+    # A sealed read only, until it is unsealed: the subject's identifier, which the unseal
+    # entry's label (namespace "person") needs; emptied when the read is unsealed.
+    sealed_identifier = models.CharField(max_length=64, blank=True, default="")
+    # On an unseal entry: the sealed read it opens.
+    unseals = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="unsealed_as"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["namespace", "subject", "counter"], name="one_label_per_counter"
+            )
+        ]
+        indexes = [models.Index(fields=["subject", "namespace", "counter"], name="details_subject")]
+        verbose_name = _("read details")
+        verbose_name_plural = _("read details")
+
+    def __str__(self) -> str:
+        return f"{self.namespace} #{self.counter}"

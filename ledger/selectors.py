@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from ledger.constants import ZERO_HASH_HEX, KeyKind
 from ledger.core.bundle import BundleEntry, build_bundle, bundle_proof
 from ledger.core.checkpoint import open_checkpoint, verify_cosignature
-from ledger.core.entry import Entry as CoreEntry
+from ledger.core.commitment import Details, verify_opening
 from ledger.core.entry import verify_entry_signature
+from ledger.core.entry_v2 import EntryV2, parse_entry
 from ledger.core.merkle import (
     leaf_hash,
     stored_hash_count,
@@ -21,7 +22,15 @@ from ledger.core.merkle import (
 from ledger.core.notes import parse_note, parse_signature_line
 from ledger.core.proofs import prove_consistency, prove_inclusion
 from ledger.core.signing import VerifierKey, parse_vkey
-from ledger.models import Checkpoint, Cosignature, Entry, LedgerKey, PendingEvent, TreeHash
+from ledger.models import (
+    Checkpoint,
+    Cosignature,
+    Entry,
+    LedgerKey,
+    PendingEvent,
+    ReadDetails,
+    TreeHash,
+)
 from ledger.storage import DatabaseHashReader, prefetch_hashes
 
 
@@ -130,6 +139,15 @@ def key_list() -> list[str]:
     return vkeys
 
 
+def vrf_key_list() -> list[str]:
+    """Every VRF public key that made labels (``name+hash8+base64``), oldest first."""
+    return list(
+        LedgerKey.objects.filter(kind=KeyKind.VRF)
+        .order_by("created_at")
+        .values_list("vkey", flat=True)
+    )
+
+
 def log_verifier_keys() -> dict[str, VerifierKey]:
     keys = [
         parse_vkey(v)
@@ -206,9 +224,11 @@ def ledger_verify_database() -> DatabaseFinding | None:
         if row.index != expected_index:
             return DatabaseFinding(expected_index, f"missing: the next stored index is {row.index}")
         try:
-            entry = CoreEntry.from_bytes(data)
+            entry = parse_entry(data)
         except ValueError as exc:
             return DatabaseFinding(row.index, f"entry bytes do not parse: {exc}")
+        if isinstance(entry, EntryV2) and row.label != entry.label:
+            return DatabaseFinding(row.index, "the label column does not match the entry bytes")
         leaf = leaf_hash(data)
         if bytes(row.leaf_hash) != leaf:
             return DatabaseFinding(row.index, "stored leaf hash does not match the entry bytes")
@@ -232,6 +252,62 @@ def ledger_verify_database() -> DatabaseFinding | None:
     if len(stored) != stored_hash_count(expected_index):
         return DatabaseFinding(None, "the tree holds nodes for entries that are not stored")
     return _verify_checkpoints(expected_index, reader)
+
+
+def ledger_verify_details() -> DatabaseFinding | None:
+    """Check the private half of every version 2 entry against the public one.
+
+    Each ``ReadDetails`` row has its entry (or is still pending), the same label, and a
+    commitment that its details and opening open (unless the opening was deleted). The
+    VRF proofs need the person's identifier, which the portal keeps nowhere: the person's
+    browser checks those.
+    """
+    entries = dict(Entry.objects.values_list("event_id", "index"))
+    pending = set(PendingEvent.objects.values_list("id", flat=True))
+    last_id = 0
+    while True:
+        chunk = list(ReadDetails.objects.filter(pk__gt=last_id).order_by("pk")[:5000])
+        if not chunk:
+            return None
+        last_id = chunk[-1].pk
+        indexes = [entries[d.event_id] for d in chunk if d.event_id in entries]
+        data = dict(Entry.objects.filter(index__in=indexes).values_list("index", "data"))
+        for row in chunk:
+            index = entries.get(row.event_id)
+            if index is None:
+                if row.event_id not in pending:
+                    return DatabaseFinding(None, f"read details {row.pk} have no entry")
+                continue
+            entry = parse_entry(bytes(data[index]))
+            if not isinstance(entry, EntryV2) or entry.label != row.label:
+                return DatabaseFinding(index, "the private label differs from the entry's")
+            if entry.commitment != row.commitment:
+                return DatabaseFinding(index, "the private commitment differs from the entry's")
+            if row.opening is not None:
+                try:
+                    details = Details.from_bytes(bytes(row.details))
+                    opened = verify_opening(details, bytes(row.opening), row.commitment)
+                except ValueError as exc:
+                    return DatabaseFinding(index, f"the private details do not parse: {exc}")
+                if not opened:
+                    return DatabaseFinding(index, "the private details do not open the commitment")
+
+
+def ledger_verify_all() -> DatabaseFinding | None:
+    """The whole check of ``manage.py ledger_verify``: log, private details, then the
+    deployment's own cross-checks (``settings.LEDGER_VERIFY_CHECKS``: dotted paths of
+    functions returning a finding or None, e.g. the exchange's accesses against the log).
+    """
+    from django.utils.module_loading import import_string
+
+    finding = ledger_verify_database() or ledger_verify_details()
+    if finding is not None:
+        return finding
+    for path in settings.LEDGER_VERIFY_CHECKS:
+        finding = import_string(path)()
+        if finding is not None:
+            return finding  # type: ignore[no-any-return]
+    return None
 
 
 def _verify_checkpoints(size: int, reader: DatabaseHashReader) -> DatabaseFinding | None:

@@ -1,20 +1,22 @@
 """Writes to the ledger: record an event, sequence pending events, publish checkpoints."""
 
 import datetime as dt
-import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.constants import SEQUENCER_LOCK_ID, ZERO_HASH_HEX, KeyKind, Outcome
+from ledger.constants import SEQUENCER_LOCK_ID, ZERO_HASH_HEX, KeyKind, Namespace, Outcome
 from ledger.core.checkpoint import Checkpoint as CheckpointBody
 from ledger.core.checkpoint import sign_checkpoint, verify_cosignature
-from ledger.core.entry import Actor, Entry, RequestSignature, format_time, sign_entry
+from ledger.core.commitment import Details, Reader, RequestEvidence, Seal, commit, new_opening
+from ledger.core.entry import format_time, sign_entry
 from ledger.core.entry import subject_hash as core_subject_hash
+from ledger.core.entry_v2 import EntryV2
+from ledger.core.label import prove_label
 from ledger.core.merkle import (
     leaf_hash,
     node_hash,
@@ -25,8 +27,16 @@ from ledger.core.merkle import (
 from ledger.core.notes import parse_note
 from ledger.core.proofs import prove_consistency
 from ledger.core.signing import ALG_COSIGNATURE_V1, parse_vkey
-from ledger.keys import log_signing_key, subject_secret
-from ledger.models import Checkpoint, Cosignature, LedgerKey, PendingEvent, TreeHash, Witness
+from ledger.keys import log_signing_key, subject_secret, vrf_secret_key
+from ledger.models import (
+    Checkpoint,
+    Cosignature,
+    LedgerKey,
+    PendingEvent,
+    ReadDetails,
+    TreeHash,
+    Witness,
+)
 from ledger.models import Entry as EntryRow
 from ledger.storage import DatabaseHashReader
 
@@ -34,7 +44,11 @@ logger = logging.getLogger(__name__)
 
 
 def subject_hash(identifier: str) -> str:
-    """Keyed hash (HMAC-SHA-256) of a subject's identifier: what entries hold instead of it."""
+    """Keyed hash (HMAC-SHA-256) of a subject's identifier.
+
+    Private: it finds a person's rows in ``Access``, ``SubjectCounter`` and ``ReadDetails``,
+    and never appears in a public entry (format version 2 publishes VRF labels instead).
+    """
     return core_subject_hash(subject_secret(), identifier)
 
 
@@ -49,11 +63,40 @@ class RequestSignatureInput:
     digest: str
 
 
+@dataclass(frozen=True)
+class SealInput:
+    """A sealed read: the legal order that hides it and the date it is shown to the person."""
+
+    legal_order: str
+    unseal_by: dt.date
+
+
+_NEXT_COUNTER_SQL = """
+INSERT INTO ledger_subjectcounter (namespace, subject, next_counter) VALUES (%s, %s, 1)
+ON CONFLICT (namespace, subject) DO UPDATE SET next_counter = ledger_subjectcounter.next_counter + 1
+RETURNING next_counter - 1
+"""
+
+
+def _next_counter(namespace: str, subject: str) -> int:
+    """The subject's next label counter in ``namespace``: 0, 1, 2 … without gaps or repeats.
+
+    One upsert (PostgreSQL and SQLite 3.35+ both run it): the conflicting row stays locked
+    until the caller's transaction ends, so a concurrent reader of the same person waits and
+    then gets the following counter; a rolled-back read gives its counter back.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_COUNTER_SQL, [namespace, subject])
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 @transaction.atomic
 def ledger_event_record(
     *,
     department: str,
-    user_id: str | None,
+    user: str | None,
     system_id: str | None,
     dataset: str,
     fields: list[str],
@@ -63,45 +106,162 @@ def ledger_event_record(
     reason: str = "",
     subject_identifier: str,
     request_signature: RequestSignatureInput | None = None,
+    seal: SealInput | None = None,
     at: dt.datetime | None = None,
     dispatch: bool = True,
 ) -> PendingEvent:
-    """Write a pending ledger event in the caller's transaction, and sequence it after commit.
+    """Write a read to the ledger in the caller's transaction, and sequence it after commit.
 
-    Only references are kept: ids as strings and the keyed hash of the subject's
-    identifier, never the identifier itself. Bulk callers pass ``dispatch=False`` and
-    call :func:`ledger_sequence_dispatch` once.
+    Format version 2 (docs/ledger-formats.md §7): the public entry holds the time, the
+    reading department, the dataset, the outcome, the subject's VRF label for its next
+    counter (RFC 9381) and a commitment to the details; the details, their opening and the
+    label's proof go to the private ``ReadDetails`` table. ``user`` is the reading staff
+    member's username, ``system_id`` the department system's key id (exactly one). Bulk
+    callers pass ``dispatch=False`` and call :func:`ledger_sequence_dispatch` once.
     """
+    if (user is None) == (system_id is None):
+        raise ValueError("a read has exactly one reader: a user or a department system")
     moment = at or timezone.now()
-    payload = {
-        "time": format_time(moment),
-        "actor": {"department": department, "user": user_id, "system": system_id},
-        "dataset": dataset,
-        "fields": sorted(set(fields)),
-        "purpose": purpose,
-        "application": application,
-        "outcome": str(outcome),
-        "reason": reason,
-        "subject": subject_hash(subject_identifier),
-        "request_signature": (
+    namespace = Namespace.SEALED if seal is not None else Namespace.PERSON
+    details = Details(
+        fields=tuple(sorted(set(fields))),
+        purpose=purpose,
+        application_number=application or None,
+        reason=reason,
+        reader=Reader(user=user) if user is not None else Reader(system=system_id),
+        request_signature=(
             None
             if request_signature is None
-            else {
-                "keyid": request_signature.keyid,
-                "alg": request_signature.alg,
-                "signature_input": request_signature.signature_input,
-                "signature": request_signature.signature,
-                "digest": request_signature.digest,
-            }
+            else RequestEvidence(
+                keyid=request_signature.keyid,
+                alg=request_signature.alg,
+                signature_input=request_signature.signature_input,
+                signature=request_signature.signature,
+                content_digest=request_signature.digest,
+            )
         ),
-    }
-    # Validate now, so that a bad event fails in the caller's transaction, not in the sequencer;
-    # the canonical bytes are kept so that the sequencer only has to chain and sign them.
-    data = _entry_from_payload(payload, prev=ZERO_HASH_HEX).to_bytes()
-    event = PendingEvent.objects.create(created_at=moment, payload=payload, data=data)
+        seal=(
+            None
+            if seal is None
+            else Seal(legal_order=seal.legal_order, unseal_by=seal.unseal_by.isoformat())
+        ),
+    )
+    return _record(
+        namespace=namespace,
+        subject_identifier=subject_identifier,
+        details=details,
+        department=department,
+        dataset=dataset,
+        outcome=str(outcome),
+        moment=moment,
+        unseal_by=None if seal is None else seal.unseal_by,
+        dispatch=dispatch,
+    )
+
+
+def _record(
+    *,
+    namespace: str,
+    subject_identifier: str,
+    details: Details,
+    department: str,
+    dataset: str,
+    outcome: str,
+    moment: dt.datetime,
+    unseal_by: dt.date | None = None,
+    unseals: ReadDetails | None = None,
+    dispatch: bool = True,
+) -> PendingEvent:
+    """One pending entry and its private details (the shared half of every recording)."""
+    subject = subject_hash(subject_identifier)
+    counter = _next_counter(namespace, subject)
+    key = vrf_secret_key()
+    label, proof = prove_label(key, namespace, subject_identifier, counter)
+    opening = new_opening()
+    commitment = commit(details, opening)
+    entry = EntryV2(
+        time=format_time(moment),
+        department=department,
+        dataset=dataset,
+        outcome=outcome,
+        label=label,
+        commitment=commitment,
+        prev=ZERO_HASH_HEX,
+        sealed_until=None if unseal_by is None else unseal_by.isoformat(),
+        unseals=None if unseals is None else _entry_index(unseals),
+    )
+    # The entry bytes are made (and validated) now, so a bad event fails in the caller's
+    # transaction; the sequencer only writes the chain hash into them.
+    event = PendingEvent.objects.create(
+        created_at=moment,
+        payload={"label": label, "dataset": dataset, "outcome": outcome},
+        data=entry.to_bytes(),
+    )
+    ReadDetails.objects.create(
+        sealed_identifier=subject_identifier if namespace == Namespace.SEALED else "",
+        event_id=event.id,
+        namespace=namespace,
+        subject=subject,
+        counter=counter,
+        label=label,
+        vrf_key_id=key.key_id,
+        vrf_proof=proof,
+        commitment=commitment,
+        details=details.to_bytes(),
+        opening=opening,
+        recorded_at=moment,
+        unseal_by=unseal_by,
+        unseals=unseals,
+    )
     if dispatch:
         ledger_sequence_dispatch()
     return event
+
+
+class UnsealError(ValueError):
+    """A sealed read cannot be unsealed (yet, or any more); the message says why."""
+
+
+@transaction.atomic
+def ledger_read_unseal(*, sealed_id: int, at: dt.datetime | None = None) -> PendingEvent:
+    """Show a sealed read to the person: a new entry in their namespace that points to it.
+
+    The new entry (``unseals`` = the sealed entry's index) carries the same department,
+    dataset, outcome and details as the sealed one, under the person's next label; the
+    person then sees the read, and the sealed entry's own label and opening, on "who used
+    my data". The identifier kept for this is cleared. TRANSPARENCY.md §3.
+    """
+    sealed = ReadDetails.objects.select_for_update().filter(pk=sealed_id).first()
+    if sealed is None or sealed.namespace != Namespace.SEALED:
+        raise UnsealError("there is no sealed read with this id")
+    if ReadDetails.objects.filter(unseals=sealed).exists() or not sealed.sealed_identifier:
+        raise UnsealError("this read has been unsealed already")
+    data = EntryRow.objects.filter(event_id=sealed.event_id).values_list("data", flat=True).first()
+    if data is None:
+        raise UnsealError("the sealed read is not in the log yet; unseal it after sequencing")
+    entry = EntryV2.from_bytes(bytes(data))
+    event = _record(
+        namespace=Namespace.PERSON,
+        subject_identifier=sealed.sealed_identifier,
+        details=Details.from_bytes(bytes(sealed.details)),
+        department=entry.department,
+        dataset=entry.dataset,
+        outcome=entry.outcome,
+        moment=at or timezone.now(),
+        unseals=sealed,
+    )
+    sealed.sealed_identifier = ""
+    sealed.save(update_fields=["sealed_identifier"])
+    return event
+
+
+def _entry_index(details: ReadDetails) -> int:
+    index = (
+        EntryRow.objects.filter(event_id=details.event_id).values_list("index", flat=True).first()
+    )
+    if index is None:
+        raise ValueError("the sealed read is not sequenced yet; unseal it after sequencing")
+    return int(index)
 
 
 SEQUENCE_REQUESTED_KEY = "ledger:sequence-requested"
@@ -129,29 +289,6 @@ def ledger_sequence_dispatch() -> None:
     transaction.on_commit(send)
 
 
-def _entry_from_payload(payload: Mapping[str, object], *, prev: str) -> Entry:
-    actor = payload["actor"]
-    assert isinstance(actor, dict)
-    rs = payload.get("request_signature")
-    fields = payload["fields"]
-    assert isinstance(fields, list)
-    return Entry(
-        time=str(payload["time"]),
-        actor=Actor(
-            department=str(actor["department"]), user=actor.get("user"), system=actor.get("system")
-        ),
-        dataset=str(payload["dataset"]),
-        fields=tuple(str(f) for f in fields),
-        purpose=str(payload["purpose"]),
-        application=None if payload["application"] is None else str(payload["application"]),
-        outcome=str(payload["outcome"]),
-        reason=str(payload["reason"]),
-        subject=str(payload["subject"]),
-        prev=prev,
-        request_signature=RequestSignature(**rs) if isinstance(rs, dict) else None,
-    )
-
-
 def _lock_sequencer() -> None:
     """One sequencer at a time: a transaction-scoped advisory lock on PostgreSQL.
 
@@ -164,8 +301,15 @@ def _lock_sequencer() -> None:
 
 
 def _register_log_key() -> str:
+    """Publish the log key and the current VRF key (the sequencer and checkpoints call it).
+
+    A label's key is published by the time its entry is: the VRF key in use when the entry
+    was recorded is the current one, or one registered by an earlier batch.
+    """
     key = log_signing_key()
     LedgerKey.objects.get_or_create(vkey=key.vkey, defaults={"name": key.name, "kind": KeyKind.LOG})
+    vrf = vrf_secret_key().public
+    LedgerKey.objects.get_or_create(vkey=vrf.text, defaults={"name": vrf.name, "kind": KeyKind.VRF})
     return key.name
 
 
@@ -190,21 +334,19 @@ _ENTRY_COLUMNS = (
     "leaf_hash",
     "key_id",
     "signature",
-    "subject",
+    "label",
     "dataset",
     "outcome",
     "recorded_at",
     "sequenced_at",
 )
 
-# id, created_at, entry bytes (None for events recorded without them), subject, dataset,
-# outcome, payload (only when the entry bytes are missing).
-_Pending = tuple[object, object, bytes | None, str, str, str, dict[str, object] | None]
+# id, created_at, entry bytes (prev still zeros), label, dataset, outcome.
+_Pending = tuple[object, object, bytes, str, str, str]
 
 _PG_PENDING_BATCH = """
-SELECT p.id::text AS event_id, p.created_at::text AS recorded_at, p.data, p.payload->>'subject',
-       p.payload->>'dataset', p.payload->>'outcome',
-       CASE WHEN p.data IS NULL THEN p.payload::text END
+SELECT p.id::text AS event_id, p.created_at::text AS recorded_at, p.data, p.payload->>'label',
+       p.payload->>'dataset', p.payload->>'outcome'
 FROM ledger_pendingevent p ORDER BY p.created_at, p.id LIMIT %s
 """
 
@@ -219,28 +361,17 @@ def _pending_batch(batch_size: int) -> list[_Pending]:
         with connection.cursor() as cursor:
             cursor.execute(_PG_PENDING_BATCH, [batch_size])
             return [
-                (
-                    event_id,
-                    created_at,
-                    None if data is None else bytes(data),
-                    subject,
-                    dataset,
-                    outcome,
-                    None if payload is None else json.loads(payload),
-                )
-                for event_id, created_at, data, subject, dataset, outcome, payload in (
-                    cursor.fetchall()
-                )
+                (event_id, created_at, bytes(data), label, dataset, outcome)
+                for event_id, created_at, data, label, dataset, outcome in cursor.fetchall()
             ]
     return [
         (
             event.id,
             event.created_at,
-            None if event.data is None else bytes(event.data),
-            str(event.payload["subject"]),
+            bytes(event.data),
+            str(event.payload["label"]),
             str(event.payload["dataset"]),
             str(event.payload["outcome"]),
-            None if event.data is not None else event.payload,
         )
         for event in PendingEvent.objects.order_by("created_at", "id")[:batch_size]
     ]
@@ -339,12 +470,8 @@ def ledger_sequence_pending(*, batch_size: int = 5000) -> int:
     tree = _Frontier(size)
     now = timezone.now()
     with _entry_writer() as write:
-        for event_id, created_at, recorded, subject, dataset, outcome, payload in events:
-            if recorded is None:  # recorded before entry bytes were kept with the event
-                assert payload is not None
-                data = _entry_from_payload(payload, prev=prev).to_bytes()
-            else:
-                data = _chain(recorded, prev)
+        for event_id, created_at, recorded, label, dataset, outcome in events:
+            data = _chain(recorded, prev)
             leaf = leaf_hash(data)
             tree.append(leaf)
             write(
@@ -355,7 +482,7 @@ def ledger_sequence_pending(*, batch_size: int = 5000) -> int:
                     leaf,
                     key_id,
                     sign_entry(data, key),
-                    subject,
+                    label,
                     dataset,
                     outcome,
                     created_at,

@@ -260,14 +260,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 
 # --- Access ledger -----------------------------------------------------------
 # The log's origin line (C2SP tlog-checkpoint): a schema-less URL naming this log.
-LEDGER_ORIGIN = env.str("LEDGER_ORIGIN", default="portal.localhost/ledger")
+# Version 2 of the entry format started a new log, so a new origin (docs/ledger-formats.md §7).
+LEDGER_ORIGIN = env.str("LEDGER_ORIGIN", default="portal.localhost/access-ledger/v2")
 # The log's private key in C2SP signed-note skey form, from the environment or a file.
 # Without either, a key is generated into VAR_DIR/keys (local demo only).
 LEDGER_LOG_KEY_ENV = "LEDGER_LOG_KEY"
-LEDGER_LOG_KEY_FILE = env.str("LEDGER_LOG_KEY_FILE", default=str(VAR_DIR / "keys" / "log.skey"))
+LEDGER_LOG_KEY_FILE = env.str("LEDGER_LOG_KEY_FILE", default=str(VAR_DIR / "keys" / "log-v2.skey"))
 # C2SP tlog-checkpoint: the log key name is the origin, which is how witnesses know the log.
 LEDGER_LOG_KEY_NAME = LEDGER_ORIGIN
-# Secret of the keyed hash (HMAC-SHA-256) that replaces subject identifiers in entries.
+# The VRF key that makes entry labels (RFC 9381; `PRIVATE+VRF+…` text), from the environment or
+# a file; generated into VAR_DIR/keys for the local demo only. Rotate with `ledger_keys --vrf`.
+LEDGER_VRF_KEY_ENV = "LEDGER_VRF_KEY"
+LEDGER_VRF_KEY_FILE = env.str("LEDGER_VRF_KEY_FILE", default=str(VAR_DIR / "keys" / "vrf.key"))
+LEDGER_VRF_KEY_NAME = env.str("LEDGER_VRF_KEY_NAME", default=LEDGER_ORIGIN + "/vrf")
+# Secret of the keyed hash (HMAC-SHA-256) that finds a person's rows in the private tables
+# (never in a public entry).
 LEDGER_SUBJECT_SECRET = env.str("LEDGER_SUBJECT_SECRET", default="")
 LEDGER_SUBJECT_SECRET_FILE = str(VAR_DIR / "keys" / "subject.secret")
 # Benchmarks only (benchmarks/exchange.py): reads skip the ledger event to measure its cost.
@@ -277,6 +284,8 @@ BENCHMARK_SKIP_LEDGER = env.bool("BENCHMARK_SKIP_LEDGER", default=False)
 LEDGER_BACKLOG_MAX_SECONDS = env.int("LEDGER_BACKLOG_MAX_SECONDS", default=300)
 # Bearer token for /metrics from other hosts (without it, loopback only).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Cross-checks `manage.py ledger_verify` runs after the log's own (dotted paths).
+LEDGER_VERIFY_CHECKS = ["portal.exchange.ledger_check.accesses_match_ledger"]
 LEDGER_BATCH_SIZE = env.int("LEDGER_BATCH_SIZE", default=5000)
 # Pause of the sequencer between passes while events keep arriving (batches them up).
 LEDGER_SEQUENCE_LINGER_SECONDS = env.float("LEDGER_SEQUENCE_LINGER_SECONDS", default=0.25)

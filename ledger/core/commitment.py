@@ -15,7 +15,10 @@ The details object has exactly these members:
 * ``reason``: string (refusal reason code, ``""`` when granted);
 * ``reader``: ``{"user": "<username>"}`` or ``{"system": "<key id>"}``;
 * ``request_signature``: null, or ``{"keyid", "alg", "signature_input", "signature",
-  "content_digest"}`` (strings: the department system's RFC 9421 evidence).
+  "content_digest"}`` (strings: the department system's RFC 9421 evidence);
+* ``seal``: null, or ``{"legal_order": "<reference>", "unseal_by": "YYYY-MM-DD"}`` for a sealed
+  read (covert investigation): the legal order that allows hiding it and the date by which it
+  must be shown to the person.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ __all__ = [
     "Details",
     "Reader",
     "RequestEvidence",
+    "Seal",
     "commit",
     "new_opening",
     "verify_opening",
@@ -44,6 +48,7 @@ __all__ = [
 COMMITMENT_PREFIX = b"access-ledger/commitment/v2\x00"
 OPENING_LEN = 16
 _HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
+_DATE_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
 
 class CommitmentError(ValueError):
@@ -127,6 +132,34 @@ class RequestEvidence:
 
 
 @dataclass(frozen=True)
+class Seal:
+    """Why a read is hidden from the person for a while, and until when (a calendar date)."""
+
+    legal_order: str
+    unseal_by: str
+
+    _KEYS = frozenset({"legal_order", "unseal_by"})
+
+    def __post_init__(self) -> None:
+        _string(self.legal_order, "seal.legal_order", empty=False)
+        if not isinstance(self.unseal_by, str) or not _DATE_RE.match(self.unseal_by):
+            raise CommitmentError("seal.unseal_by must be a date YYYY-MM-DD")
+
+    def to_json(self) -> dict[str, JSONValue]:
+        """The JSON object."""
+        return {"legal_order": self.legal_order, "unseal_by": self.unseal_by}
+
+    @classmethod
+    def from_json(cls, value: JSONValue) -> Seal:
+        """Parse the seal object strictly."""
+        obj = _object(value, cls._KEYS, "seal")
+        return cls(
+            legal_order=_string(obj["legal_order"], "seal.legal_order"),
+            unseal_by=_string(obj["unseal_by"], "seal.unseal_by"),
+        )
+
+
+@dataclass(frozen=True)
 class Details:
     """The committed (private) details of one read."""
 
@@ -136,9 +169,10 @@ class Details:
     reason: str
     reader: Reader
     request_signature: RequestEvidence | None = None
+    seal: Seal | None = None
 
     _KEYS = frozenset(
-        {"fields", "purpose", "application_number", "reason", "reader", "request_signature"}
+        {"fields", "purpose", "application_number", "reason", "reader", "request_signature", "seal"}
     )
 
     def __post_init__(self) -> None:
@@ -160,6 +194,8 @@ class Details:
             self.request_signature, RequestEvidence
         ):
             raise CommitmentError("request_signature must be a RequestEvidence or None")
+        if self.seal is not None and not isinstance(self.seal, Seal):
+            raise CommitmentError("seal must be a Seal or None")
         try:
             self.to_bytes()
         except CanonicalJSONError as exc:
@@ -176,6 +212,7 @@ class Details:
             "request_signature": (
                 None if self.request_signature is None else self.request_signature.to_json()
             ),
+            "seal": None if self.seal is None else self.seal.to_json(),
         }
 
     def to_bytes(self) -> bytes:
@@ -191,6 +228,7 @@ class Details:
             raise CommitmentError("fields must be a list of strings")
         app = obj["application_number"]
         rs = obj["request_signature"]
+        seal = obj["seal"]
         return cls(
             fields=tuple(_string(f, "fields[]") for f in raw_fields),
             purpose=_string(obj["purpose"], "purpose"),
@@ -198,6 +236,7 @@ class Details:
             reason=_string(obj["reason"], "reason"),
             reader=Reader.from_json(obj["reader"]),
             request_signature=None if rs is None else RequestEvidence.from_json(rs),
+            seal=None if seal is None else Seal.from_json(seal),
         )
 
     @classmethod

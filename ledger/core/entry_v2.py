@@ -4,6 +4,11 @@ A version 2 entry is the RFC 8785 canonical JSON of exactly::
 
     {"v": 2, "time", "department", "dataset", "outcome", "label", "commitment", "prev"}
 
+plus, on a sealed read only, ``sealed_until`` (a date ``YYYY-MM-DD``: the public promise of when
+the person will be shown it; its label is in namespace ``sealed``), or, on the entry that later
+opens a sealed read to the person, ``unseals`` (the sealed entry's index; its label is in the
+person's namespace).  Never both.
+
 ``department``, ``dataset`` and ``outcome`` let anyone count reads; ``label`` is a VRF output
 (:mod:`ledger.core.label`) that only the person (with its proof) can tie to themselves;
 ``commitment`` (:mod:`ledger.core.commitment`) hides the details (fields, purpose,
@@ -21,6 +26,7 @@ from ledger.core.encoding import CanonicalJSONError, JSONValue, canonicalize, pa
 from ledger.core.entry import (
     OUTCOMES,
     ZERO_HASH_HEX,
+    Entry,
     EntryError,
     _check_time,
     _exact_keys,
@@ -41,12 +47,15 @@ __all__ = [
     "entry_leaf_hash",
     "entry_version",
     "format_time",
+    "parse_entry",
     "sign_entry",
     "verify_entry_signature",
 ]
 
 ENTRY_V2_VERSION = 2
 _HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
+_DATE_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+_MAX_INDEX = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -60,12 +69,15 @@ class EntryV2:
     label: str
     commitment: str
     prev: str
+    sealed_until: str | None = None
+    unseals: int | None = None
     v: int = ENTRY_V2_VERSION
     _bytes: bytes = field(init=False, repr=False, compare=False)
 
     _KEYS = frozenset(
         {"v", "time", "department", "dataset", "outcome", "label", "commitment", "prev"}
     )
+    _OPTIONAL = frozenset({"sealed_until", "unseals"})
 
     def __post_init__(self) -> None:
         if isinstance(self.v, bool) or self.v != ENTRY_V2_VERSION:
@@ -83,6 +95,18 @@ class EntryV2:
             value = getattr(self, name)
             if not isinstance(value, str) or not _HEX64_RE.match(value):
                 raise EntryError(f"{name} must be 64 lowercase hexadecimal digits")
+        if self.sealed_until is not None and self.unseals is not None:
+            raise EntryError("an entry is either sealed or unseals one, not both")
+        if self.sealed_until is not None and (
+            not isinstance(self.sealed_until, str) or not _DATE_RE.match(self.sealed_until)
+        ):
+            raise EntryError("sealed_until must be a date YYYY-MM-DD")
+        if self.unseals is not None and (
+            not isinstance(self.unseals, int)
+            or isinstance(self.unseals, bool)
+            or not 0 <= self.unseals <= _MAX_INDEX
+        ):
+            raise EntryError("unseals must be an entry index (a non-negative integer)")
         try:
             data = canonicalize(self.to_json())
         except CanonicalJSONError as exc:
@@ -91,7 +115,7 @@ class EntryV2:
 
     def to_json(self) -> dict[str, JSONValue]:
         """The entry as a JSON object (before canonicalisation)."""
-        return {
+        value: dict[str, JSONValue] = {
             "v": self.v,
             "time": self.time,
             "department": self.department,
@@ -101,6 +125,11 @@ class EntryV2:
             "commitment": self.commitment,
             "prev": self.prev,
         }
+        if self.sealed_until is not None:
+            value["sealed_until"] = self.sealed_until
+        if self.unseals is not None:
+            value["unseals"] = self.unseals
+        return value
 
     def to_bytes(self) -> bytes:
         """RFC 8785 canonical JSON bytes: the signed message and the Merkle leaf data."""
@@ -117,7 +146,8 @@ class EntryV2:
             value = parse_canonical(data)
         except CanonicalJSONError as exc:
             raise EntryError(str(exc)) from None
-        obj = _exact_keys(value, cls._KEYS, "")
+        present = cls._KEYS | (cls._OPTIONAL & set(value if isinstance(value, dict) else ()))
+        obj = _exact_keys(value, present, "")
         version = obj["v"]
         if not isinstance(version, int) or isinstance(version, bool):
             raise EntryError("v must be an integer")
@@ -132,10 +162,18 @@ class EntryV2:
             label=_str(obj, "label", ""),
             commitment=_str(obj, "commitment", ""),
             prev=_str(obj, "prev", ""),
+            sealed_until=_str(obj, "sealed_until", "") if "sealed_until" in obj else None,
+            unseals=_index(obj["unseals"]) if "unseals" in obj else None,
         )
         if entry.to_bytes() != data:
             raise EntryError("entry bytes are not canonical")
         return entry
+
+
+def _index(value: JSONValue) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise EntryError("unseals must be an integer")
+    return value
 
 
 def entry_version(data: bytes) -> int:
@@ -150,3 +188,14 @@ def entry_version(data: bytes) -> int:
     if not isinstance(version, int) or isinstance(version, bool) or version not in (1, 2):
         raise EntryError(f"unsupported entry version {version!r} (expected 1 or 2)")
     return version
+
+
+def parse_entry(data: bytes) -> Entry | EntryV2:
+    """Parse entry bytes of either version strictly (``Entry`` for 1, ``EntryV2`` for 2).
+
+    In canonical JSON the members are sorted, and ``v`` sorts last in both formats, so the
+    version is read off the end of the bytes; the chosen parser then checks everything.
+    """
+    if data.endswith(b',"v":2}'):
+        return EntryV2.from_bytes(data)
+    return Entry.from_bytes(data)

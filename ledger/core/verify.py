@@ -29,7 +29,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger.core.bundle import Bundle, BundleFormatError, parse_bundle
 from ledger.core.checkpoint import Checkpoint, CheckpointError, OpenedCheckpoint, open_checkpoint
-from ledger.core.entry import Entry, EntryError
+from ledger.core.entry import EntryError
+from ledger.core.entry_v2 import parse_entry
 from ledger.core.merkle import leaf_hash, root_from_leaf_hashes
 from ledger.core.notes import NoteError
 from ledger.core.proofs import ProofError, root_from_range, verify_consistency
@@ -108,7 +109,7 @@ def _check_chunk(items: Sequence[tuple[bytes, bytes | None, bytes]]) -> list[_Ch
         prev: str | None = None
         error: str | None = None
         try:
-            prev = Entry.from_bytes(data).prev
+            prev = parse_entry(data).prev
         except EntryError as exc:
             error = str(exc)
         ok = False

@@ -134,23 +134,36 @@ def production_secrets(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -
 
 
 def _log_key_errors() -> list[Error]:
-    if os.environ.get(settings.LEDGER_LOG_KEY_ENV):
-        return []
-    path = Path(settings.LEDGER_LOG_KEY_FILE)
-    hint = (
-        "Make the key with `manage.py ledger_keys --out FILE` and set LEDGER_LOG_KEY_FILE "
-        "(mode 0600), or set LEDGER_LOG_KEY (docs/deploy.md, Keys)."
+    return _key_file_errors(
+        what="ledger log key",
+        env_name=settings.LEDGER_LOG_KEY_ENV,
+        file=settings.LEDGER_LOG_KEY_FILE,
+        hint="Make the key with `manage.py ledger_keys --out FILE` and set LEDGER_LOG_KEY_FILE "
+        "(mode 0600), or set LEDGER_LOG_KEY (docs/deploy.md, Keys).",
+        id="portal.E005",
+    ) + _key_file_errors(
+        what="ledger VRF key",
+        env_name=settings.LEDGER_VRF_KEY_ENV,
+        file=settings.LEDGER_VRF_KEY_FILE,
+        hint="Make the key with `manage.py ledger_keys --vrf --out FILE` and set "
+        "LEDGER_VRF_KEY_FILE (mode 0600), or set LEDGER_VRF_KEY (docs/deploy.md, Keys).",
+        id="portal.E007",
     )
+
+
+def _key_file_errors(*, what: str, env_name: str, file: str, hint: str, id: str) -> list[Error]:
+    """A private key comes from the environment or from a file only its owner can read."""
+    if os.environ.get(env_name):
+        return []
+    path = Path(file)
     if not path.is_file():
-        return [
-            Error(f"The ledger log key file {path} does not exist.", hint=hint, id="portal.E005")
-        ]
+        return [Error(f"The {what} file {path} does not exist.", hint=hint, id=id)]
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         return [
             Error(
-                f"The ledger log key file {path} is readable by other users.",
+                f"The {what} file {path} is readable by other users.",
                 hint=f"chmod 600 {path}",
-                id="portal.E005",
+                id=id,
             )
         ]
     return []

@@ -163,11 +163,11 @@ def exchange_read(
     logged_fields = allowed if outcome == Outcome.GRANTED else wanted
     if settings.BENCHMARK_SKIP_LEDGER:
         # Benchmarks only (check --deploy refuses it): the same read without its ledger event.
-        subject, event_id = subject_hash(subject_identifier), uuid.uuid4()
+        event_id = uuid.uuid4()
     else:
         event = ledger_event_record(
             department=reader.department.code,
-            user_id=None if reader.user is None else str(reader.user.pk),
+            user=reader.user.get_username() if reader.user is not None else None,
             system_id=None if reader.system is None else reader.system.key_id,
             dataset=dataset.code,
             fields=logged_fields,
@@ -179,14 +179,14 @@ def exchange_read(
             request_signature=request_signature,
             at=now,
         )
-        subject, event_id = str(event.payload["subject"]), event.id
+        event_id = event.id
     access = Access.objects.create(
         at=now,
         dataset=dataset,
         reader_department=reader.department,
         reader_user=reader.user,
         reader_system=reader.system,
-        subject_hash=subject,
+        subject_hash=subject_hash(subject_identifier),
         fields=logged_fields,
         purpose=purpose,
         application_number=application_number,

@@ -9,7 +9,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
 
-from ledger.keys import log_signing_key, reset_key_cache, subject_secret, write_new_key
+from ledger.keys import (
+    log_signing_key,
+    reset_key_cache,
+    subject_secret,
+    write_new_key,
+    write_new_vrf_key,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 _OUTER = ("DJANGO_", "DATABASE_", "REDIS_URL", "LEDGER_", "METRICS_TOKEN", "PORTAL_")
@@ -33,7 +39,10 @@ def check_deploy(var_dir: Path, **values: str) -> subprocess.CompletedProcess[st
 def production_values(tmp_path: Path) -> dict[str, str]:
     key_file = tmp_path / "etc" / "ledger-log.skey"
     write_new_key(name="portal.example.gov.cn/ledger", path=key_file)
+    vrf_file = tmp_path / "etc" / "ledger-vrf.key"
+    write_new_vrf_key(name="portal.example.gov.cn/ledger/vrf", path=vrf_file)
     return {
+        "LEDGER_VRF_KEY_FILE": str(vrf_file),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "true",
         "LEDGER_SUBJECT_SECRET": secrets.token_hex(32),
@@ -54,10 +63,11 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
     var = tmp_path / "var"
     result = check_deploy(var, DJANGO_HTTPS="true")
     assert result.returncode != 0
-    for code in ("portal.E002", "portal.E003", "portal.E004", "portal.E005"):
+    for code in ("portal.E002", "portal.E003", "portal.E004", "portal.E005", "portal.E007"):
         assert code in result.stderr, result.stderr
     assert not (var / "dev_secret_key").exists()
-    assert not (var / "keys" / "log.skey").exists()
+    assert not (var / "keys" / "log-v2.skey").exists()
+    assert not (var / "keys" / "vrf.key").exists()
     assert not (var / "keys" / "subject.secret").exists()
 
 
@@ -95,6 +105,16 @@ def test_check_deploy_refuses_a_missing_or_readable_log_key(tmp_path: Path) -> N
     values["LEDGER_LOG_KEY_FILE"] = str(tmp_path / "missing.skey")
     result = check_deploy(tmp_path / "var", **values)
     assert "portal.E005" in result.stderr and "does not exist" in result.stderr
+
+
+def test_check_deploy_refuses_a_missing_or_readable_vrf_key(tmp_path: Path) -> None:
+    values = production_values(tmp_path)
+    Path(values["LEDGER_VRF_KEY_FILE"]).chmod(0o640)
+    result = check_deploy(tmp_path / "var", **values)
+    assert "portal.E007" in result.stderr and "readable by other users" in result.stderr
+    values["LEDGER_VRF_KEY_FILE"] = str(tmp_path / "missing.key")
+    result = check_deploy(tmp_path / "var", **values)
+    assert "portal.E007" in result.stderr and "does not exist" in result.stderr
 
 
 def test_debug_is_off_unless_set() -> None:

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ledger.models import PendingEvent
+from ledger.core.commitment import Details
+from ledger.models import PendingEvent, ReadDetails
 from portal.departments.constants import StaffRole
 from portal.exchange.constants import GrantStatus, ReadReason
 from portal.exchange.models import Access
@@ -39,9 +40,13 @@ def read(
     event = events.first()
     assert event is not None
     assert event.payload["outcome"] == result.outcome
-    assert event.payload["reason"] == result.reason
-    assert event.payload["application"] == "SQ-2026-000001"
-    assert FIRM_CODE not in str(event.payload), "the subject is hashed, never in the clear"
+    details = Details.from_bytes(bytes(ReadDetails.objects.get(event_id=event.id).details))
+    assert details.reason == result.reason
+    assert details.application_number == "SQ-2026-000001"
+    assert details.reader.user == staff.get_username()
+    public = bytes(event.data) + str(event.payload).encode()
+    assert FIRM_CODE.encode() not in public, "the subject is never in the public entry"
+    assert b"SQ-2026-000001" not in public, "nor the application number"
     access = Access.objects.get(ledger_event_id=event.id)
     assert access.outcome == result.outcome
     return result

@@ -7,7 +7,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
-from ledger.models import PendingEvent
+from ledger.core.commitment import Details
+from ledger.models import PendingEvent, ReadDetails
 from portal.departments.signing_client import signed_headers
 from portal.exchange.models import Access
 from tests.exchange.factories import FIRM_CODE, World, make_grant, make_system, make_world
@@ -54,10 +55,15 @@ def test_good_signature_reads_and_keeps_the_signature_in_the_ledger(
     assert response.status_code == 200, response.content
     assert response.json()["data"] == {"name": "测试科技有限公司"}
     event = PendingEvent.objects.get()
-    signature = event.payload["request_signature"]
-    assert signature["keyid"] == system.key_id
-    assert signature["signature"] == headers["Signature"]
-    assert signature["digest"] == headers["Content-Digest"]
+    details = Details.from_bytes(bytes(ReadDetails.objects.get(event_id=event.id).details))
+    signature = details.request_signature
+    assert signature is not None
+    assert signature.keyid == system.key_id
+    assert signature.signature == headers["Signature"]
+    assert signature.content_digest == headers["Content-Digest"]
+    # Private evidence only: the digest (brute-forceable) is never in the public entry.
+    assert headers["Content-Digest"].encode() not in bytes(event.data)
+    assert details.reader.system == system.key_id
     assert Access.objects.get().reader_system == system
 
 

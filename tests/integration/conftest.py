@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ledger.keys import subject_secret
+from ledger.keys import subject_secret, vrf_secret_key
 from tests.db_roles import acting_role
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +37,7 @@ def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     # The same secrets as this process: sessions made here are valid there, subject hashes match.
     env["DJANGO_SECRET_KEY"] = settings.SECRET_KEY
     env["LEDGER_SUBJECT_SECRET"] = subject_secret().decode()
+    env["LEDGER_VRF_KEY"] = vrf_secret_key().text
     env.update(extra or {})
     return env
 

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                     granted = rng.random() > 0.1
                     ledger_event_record(
                         department=reader,
-                        user_id=str(rng.randint(1, 50)),
+                        user=f"demo.clerk{rng.randint(1, 50)}",
                         system_id=None,
                         dataset=f"{owner}.{dataset}",
                         fields=fields,

@@ -48,7 +48,7 @@ def test_worked_example() -> None:
     canonical = (
         b'{"application_number":"APP-2025-000123","fields":["contribution_months","employer"],'
         b'"purpose":"subsidy-review","reader":{"user":"staff-0042"},"reason":"",'
-        b'"request_signature":null}'
+        b'"request_signature":null,"seal":null}'
     )
     assert details.to_bytes() == canonical
     expected = hashlib.sha256(b"access-ledger/commitment/v2\x00" + OPENING + canonical)

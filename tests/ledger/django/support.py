@@ -42,7 +42,7 @@ def record(count: int, *, purpose: str = "eligibility check", dispatch: bool = F
             refused = i % 5 == 4
             event = ledger_event_record(
                 department="rsj" if i % 2 else "swj",
-                user_id=str(100 + i % 7),
+                user=f"rsj.clerk{i % 7}" if i % 3 else None,
                 system_id=None if i % 3 else "rsj-gateway",
                 dataset="scjg.business_registration",
                 fields=["name", "registered_capital"][: 1 + i % 2],

@@ -19,7 +19,7 @@ from django.test import Client
 
 from ledger.core.checkpoint import CheckpointError, open_checkpoint
 from ledger.core.entry import ZERO_HASH_HEX
-from ledger.core.entry import Entry as CoreEntry
+from ledger.core.entry_v2 import EntryV2
 from ledger.core.notes import NoteError
 from ledger.core.proofs import ProofError, verify_consistency, verify_inclusion
 from ledger.core.signing import ALG_ED25519, VerifierKey, generate, parse_vkey
@@ -143,7 +143,7 @@ def test_entries_are_canonical_bytes_with_leaf_hashes_and_log_signatures(
     for item, row in zip(body["entries"], EntryRow.objects.order_by("index"), strict=True):
         data = base64.b64decode(item["entry"], validate=True)
         assert data == bytes(row.data)
-        entry = CoreEntry.from_bytes(data)  # strict: canonical JCS, version 1
+        entry = EntryV2.from_bytes(data)  # strict: canonical JCS, version 2
         assert entry.to_bytes() == data
         assert entry.prev == prev
         assert item["leaf_hash"] == hashlib.sha256(b"\x00" + data).hexdigest()

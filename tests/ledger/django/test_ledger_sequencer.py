@@ -12,7 +12,6 @@ import re
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ledger.constants import SEQUENCER_LOCK_ID, ZERO_HASH_HEX
-from ledger.core.entry import Entry as CoreEntry
+from ledger.core.entry_v2 import EntryV2
 from ledger.models import Entry, PendingEvent
 from ledger.selectors import ledger_verify_database
 from ledger.services import ledger_sequence_pending
@@ -81,27 +80,23 @@ def assert_sequenced_exactly_once(event_ids: list[str], *, verify: bool = True) 
 
 
 @pytest.mark.django_db
-def test_events_are_sequenced_in_recording_order_and_old_pending_rows_still_work() -> None:
-    """Oldest first by recording time; an event stored without entry bytes is rebuilt."""
+def test_events_are_sequenced_in_recording_order() -> None:
+    """Oldest first by recording time, each chained to the one before."""
     now = timezone.now()
-    with_bytes = record(3)
+    ids = record(3)
     with as_owner():  # back-dating an event: the portal may not UPDATE pending events
-        PendingEvent.objects.filter(id=with_bytes[1]).update(created_at=now - dt.timedelta(hours=1))
-    legacy = PendingEvent.objects.get(id=with_bytes[2])
-    old_style = PendingEvent.objects.create(
-        id=uuid.uuid4(), created_at=now - dt.timedelta(hours=2), payload=legacy.payload
-    )
-    assert old_style.data is None
+        PendingEvent.objects.filter(id=ids[1]).update(created_at=now - dt.timedelta(hours=1))
     assert ledger_sequence_pending(batch_size=2) == 2
-    assert ledger_sequence_pending(batch_size=10) == 2
+    assert ledger_sequence_pending(batch_size=10) == 1
     order = [str(e) for e in Entry.objects.order_by("index").values_list("event_id", flat=True)]
-    assert order == [str(old_style.id), with_bytes[1], with_bytes[0], with_bytes[2]]
+    assert order == [ids[1], ids[0], ids[2]]
     prev = ZERO_HASH_HEX
     for row in Entry.objects.order_by("index"):
-        entry = CoreEntry.from_bytes(bytes(row.data))
+        entry = EntryV2.from_bytes(bytes(row.data))
         assert entry.prev == prev
+        assert row.label == entry.label
         prev = bytes(row.leaf_hash).hex()
-    assert_sequenced_exactly_once([str(old_style.id), *with_bytes])
+    assert_sequenced_exactly_once(ids)
 
 
 @pytest.mark.integration

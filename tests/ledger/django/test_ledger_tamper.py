@@ -52,9 +52,9 @@ def sql(statement: str, params: list[int | bytes | str] | None = None) -> None:
 
 
 def change_a_byte() -> None:
-    """Rewrite entry 5's purpose; the DBA even recomputes the stored leaf hash."""
+    """Rewrite entry 5's dataset; the DBA even recomputes the stored leaf hash."""
     data = bytes(Entry.objects.get(index=TARGET).data)
-    forged = data.replace(b'"purpose":"eligibility check"', b'"purpose":"eligibility chEck"')
+    forged = data.replace(b'"dataset":"scjg.business_registration"', b'"dataset":"scjg.other"')
     assert forged != data
     with as_malicious_dba():
         sql(
@@ -74,9 +74,9 @@ def insert_one() -> None:
         sql("UPDATE ledger_entry SET index = -index - 1 WHERE index >= %s", [TARGET])
         sql("UPDATE ledger_entry SET index = -index WHERE index < 0")
     sql(
-        "INSERT INTO ledger_entry (index, event_id, data, leaf_hash, key_id, signature, subject,"
+        "INSERT INTO ledger_entry (index, event_id, data, leaf_hash, key_id, signature, label,"
         " dataset, outcome, recorded_at, sequenced_at) SELECT %s, gen_random_uuid(), data,"
-        " leaf_hash, key_id, signature, subject, dataset, outcome, recorded_at, sequenced_at"
+        " leaf_hash, key_id, signature, label, dataset, outcome, recorded_at, sequenced_at"
         " FROM ledger_entry WHERE index = 2",
         [TARGET],
     )
