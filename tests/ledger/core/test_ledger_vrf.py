@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ledger.core import vrf
 from ledger.core.label import (
     LabelError,
     label_alpha,
@@ -314,3 +315,41 @@ def test_scalar_multiplication_methods_agree(n: int, m: int) -> None:
         vrf._add(vrf._mul(n, p), vrf._mul(m, b))
     )
     assert vrf._is_identity(vrf._mul(L, p))
+
+
+@pytest.mark.parametrize(("sk", "pk", "alpha", "pi", "beta"), RFC9381_B3, ids=IDS)
+def test_libsodium_and_python_provers_give_the_rfc_proofs(
+    sk: str, pk: str, alpha: str, pi: str, beta: str
+) -> None:
+    """The server proves with libsodium (PyNaCl); the pure Python path is the reference."""
+    assert vrf._sodium_mul is not None, "PyNaCl is a dependency of the portal"
+    x, sk_hash = vrf._secret_scalar(bytes.fromhex(sk))
+    args = (x, sk_hash, bytes.fromhex(pk), bytes.fromhex(alpha))
+    assert vrf._prove_sodium(*args).hex() == pi
+    assert vrf._prove_python(*args).hex() == pi
+
+
+@settings(max_examples=40, deadline=None)
+@given(secret=st.binary(min_size=32, max_size=32), alpha=st.binary(max_size=64))
+def test_libsodium_and_python_provers_agree(secret: bytes, alpha: bytes) -> None:
+    x, sk_hash = vrf._secret_scalar(secret)
+    pk = vrf.public_key(secret)
+    assert vrf._prove_sodium(x, sk_hash, pk, alpha) == vrf._prove_python(x, sk_hash, pk, alpha)
+
+
+@settings(max_examples=40, deadline=None)
+@given(alpha=st.binary(max_size=64))
+def test_libsodium_proof_to_hash_equals_the_python_one(alpha: bytes) -> None:
+    pi = FIXED_KEY.prove(alpha)
+    assert proof_to_hash(pi) == vrf._hash_point(vrf._decode_proof(pi)[0])
+
+
+def test_proof_to_hash_refuses_what_rfc8032_decoding_refuses() -> None:
+    pi = FIXED_KEY.prove(b"x")
+    off_curve = bytes([2]) + bytes(31)  # y = 2 is not on edwards25519
+    non_canonical = (2**255 - 19 + 1).to_bytes(32, "little")  # y = p + 1
+    for gamma in (off_curve, non_canonical):
+        with pytest.raises(VRFError):
+            proof_to_hash(gamma + pi[32:])
+    with pytest.raises(VRFError, match="not reduced"):
+        proof_to_hash(pi[:48] + (L + 1).to_bytes(32, "little"))
