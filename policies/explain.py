@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from policies import codes
 from policies.constants import BenefitBase, BenefitKind, Certificate, FirmSize
 from policies.models import Policy
 from policies.rules import ConditionResult, Truth
@@ -82,7 +83,37 @@ def value_text(name: str, value: object) -> str:
     return _scalar(name, value)
 
 
+def _region_name(prefix: str) -> str:
+    """A GB/T 2260 prefix (3301) as the region's name (杭州市), from the search's list."""
+    english = _english()
+    for code, zh, en in codes.REGIONS:
+        if code == prefix.ljust(6, "0"):
+            return en if english else zh
+    return prefix
+
+
+def _industry_name(code: str) -> str:
+    english = _english()
+    division = codes.DIVISIONS.get(code[:2])
+    if len(code) == 2 and division is not None:
+        return f"{code} {division[1] if english else division[0]}"
+    for letter, zh, en, _first, _last in codes.SECTIONS:
+        if letter == code:
+            return f"{letter} {en if english else zh}"
+    return code
+
+
 def condition_text(c: ConditionResult) -> str:
+    if c.field == "region" and c.op == "prefix":
+        prefixes = c.expected if isinstance(c.expected, list) else [c.expected]
+        return _("Registered in %(region)s") % {
+            "region": "、".join(_region_name(str(p)) for p in prefixes)
+        }
+    if c.field in ("industry_code", "industry_section") and c.op in ("prefix", "in"):
+        wanted = c.expected if isinstance(c.expected, list) else [c.expected]
+        return _("Industry: %(industries)s") % {
+            "industries": "、".join(_industry_name(str(w)) for w in wanted)
+        }
     field = str(FIELD_LABELS.get(c.field, c.field))
     op = str(OP_LABELS.get(c.op, c.op))
     if c.op == "exists":
