@@ -57,7 +57,7 @@ def test_a_seven_year_old_firm_is_not_almost_a_five_year_start_up() -> None:
 
 
 def test_categorical_gaps_and_unknowns_are_never_almost() -> None:
-    high_tech = {"field": "certificates", "op": "contains", "value": "high_tech"}
+    high_tech = c("certificates", "contains", "high_tech")
     assert outcome(high_tech) == INELIGIBLE
     assert outcome(c("in_arrears", "eq", True)) == INELIGIBLE
     # One small gap, but another figure is unknown: not "almost".
@@ -85,10 +85,10 @@ def test_an_empty_figure_in_a_record_is_missing_data_not_zero() -> None:
         "fallback_registered_on": None,
         "today": __import__("datetime").date(2026, 1, 1),
     }
-    profile = assemble(declared=None, **kwargs)  # type: ignore[arg-type]
+    profile = assemble(declared=None, **kwargs)
     assert "rd_expense" not in profile.values
     assert profile.missing["rd_expense"] == "swj.tax_paid|no_value|jxj"
-    declared = assemble(declared={"rd_expense": "12"}, **kwargs)  # type: ignore[arg-type]
+    declared = assemble(declared={"rd_expense": "12"}, **kwargs)
     assert declared.values["rd_expense"] == 12 and declared.sources["rd_expense"] == "declared"
 
 
