@@ -5,8 +5,9 @@ and the push and grant runs executed in-line. Idempotent (upserts by document nu
 import datetime as dt
 
 from policies import services
-from policies.constants import PolicyStatus, RunStatus
-from policies.models import Policy, PolicyRun
+from policies.constants import AwardStatus, PolicyStatus, RunStatus
+from policies.demo_english import ENGLISH
+from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRun
 from portal.accounts.models import Firm
 from portal.departments.models import DepartmentSystem
 from portal.services.demo import POLICY_PAYMENT_SERVICE_CODE
@@ -14,16 +15,44 @@ from portal.services.demo import POLICY_PAYMENT_SERVICE_CODE
 CITY = "330100"
 PROVINCE = "330000"
 
-M_LICENCE = {"name": "营业执照", "dataset": "scjg.business_registration"}
-M_SOCIAL = {"name": "社保缴纳证明", "dataset": "rsj.social_insurance"}
-M_CREDIT = {"name": "纳税信用等级证明", "dataset": "swj.tax_credit"}
-M_TAX = {"name": "上年度营业收入和研发费用（税务）", "dataset": "swj.tax_paid"}
-M_HIGH_TECH = {"name": "高新技术企业证书", "dataset": "kjj.high_tech_certificate"}
-M_AUDIT = {"name": "研发费用专项审计报告", "dataset": ""}
-M_PLAN = {"name": "项目实施方案", "dataset": ""}
-M_INVOICE = {"name": "设备购置发票", "dataset": ""}
-M_CONTRACT = {"name": "劳动合同及人才证明", "dataset": ""}
-M_LOAN = {"name": "贷款合同和付息凭证", "dataset": ""}
+M_LICENCE = {
+    "name": "营业执照",
+    "name_en": "Business licence",
+    "dataset": "scjg.business_registration",
+}
+M_SOCIAL = {
+    "name": "社保缴纳证明",
+    "name_en": "Social insurance record",
+    "dataset": "rsj.social_insurance",
+}
+M_CREDIT = {"name": "纳税信用等级证明", "name_en": "Tax credit rating", "dataset": "swj.tax_credit"}
+M_TAX = {
+    "name": "上年度营业收入和研发费用（税务）",
+    "name_en": "Last year's revenue and R&D expense (tax records)",
+    "dataset": "swj.tax_paid",
+}
+M_HIGH_TECH = {
+    "name": "高新技术企业证书",
+    "name_en": "High-tech enterprise certificate",
+    "dataset": "kjj.high_tech_certificate",
+}
+M_AUDIT = {
+    "name": "研发费用专项审计报告",
+    "name_en": "Special audit report on R&D expense",
+    "dataset": "",
+}
+M_PLAN = {"name": "项目实施方案", "name_en": "Project implementation plan", "dataset": ""}
+M_INVOICE = {"name": "设备购置发票", "name_en": "Equipment purchase invoices", "dataset": ""}
+M_CONTRACT = {
+    "name": "劳动合同及人才证明",
+    "name_en": "Employment contracts and talent certificates",
+    "dataset": "",
+}
+M_LOAN = {
+    "name": "贷款合同和付息凭证",
+    "name_en": "Loan contract and interest receipts",
+    "dataset": "",
+}
 
 
 def c(field: str, op: str, value: object = None, label: str = "") -> dict[str, object]:
@@ -260,6 +289,17 @@ POLICIES: list[dict[str, object]] = [
 ]  # fmt: skip
 
 
+# The firms' payment accounts on record (given when they last applied), by firm name.
+DEMO_BANK_ACCOUNTS = {
+    "杭城智能科技有限公司": "6222020200112233",
+    "西湖生物医药股份有限公司": "33050161000000001234",
+    "钱塘新材料制造有限公司": "6217001540012345678",
+    "运河文化创意工作室": "6228480329876543210",
+}
+# A benefit granted without applying that the department has already paid, by firm name.
+DEMO_PAID_AWARDS = ("西湖生物医药股份有限公司",)
+
+
 def _record(raw: dict[str, object], today: dt.date) -> dict[str, object]:
     record = {k: v for k, v in raw.items() if k not in ("window", "status")}
     if raw["window"] == "open":
@@ -271,7 +311,28 @@ def _record(raw: dict[str, object], today: dt.date) -> dict[str, object]:
     record["valid_from"] = record["published_on"]
     record["valid_until"] = (today + dt.timedelta(days=730)).isoformat()
     record["full_text"] = _full_text(raw)
+    title_en, summary_en, note_en = ENGLISH[str(raw["document_number"])]
+    record.update(title_en=title_en, summary_en=summary_en, benefit_note_en=note_en)
+    record["full_text_en"] = _full_text_en(title_en, summary_en)
     return record
+
+
+def _full_text_en(title: str, summary: str) -> str:
+    return (
+        f"Notice on the implementing rules of the {title}\n\n"
+        "To the district and county governments and the city's departments:\n"
+        "To keep improving the business environment and to support the growth of firms, "
+        f"the following applies to the {title}.\n"
+        f"1. Support. {summary}\n"
+        "2. Conditions. The firm is registered in the city as an independent legal person, "
+        "its registration is in good standing, and in the last three years it had no major "
+        "safety, pollution or serious credit failings.\n"
+        "3. How to apply. Online, through the portal's policy service; materials that "
+        "departments can share are not asked of the firm.\n"
+        "4. Payment. After review and public notice without objection, the money is paid "
+        "into the firm's basic account.\n"
+        "5. These rules take effect on publication; the issuing department interprets them."
+    )
 
 
 def _full_text(raw: dict[str, object]) -> str:
@@ -293,6 +354,11 @@ def seed() -> int:
     """Demo policies, profiles for the demo firms, and the push and grant runs done in-line."""
     today = dt.date.today()
     for firm in Firm.objects.order_by("pk"):
+        account = DEMO_BANK_ACCOUNTS.get(firm.name)
+        if account:
+            declaration, _created = FirmDeclaration.objects.get_or_create(firm=firm)
+            declaration.data = {**declaration.data, "bank_account": account}
+            declaration.save()
         services.firm_profile_refresh(firm=firm)
     systems = {s.department.code: s for s in DepartmentSystem.objects.select_related("department")}
     by_department: dict[str, list[dict[str, object]]] = {}
@@ -312,4 +378,8 @@ def seed() -> int:
     # (the tasks dispatched after commit find them done).
     for run in PolicyRun.objects.exclude(status=RunStatus.DONE).order_by("pk"):
         services.policy_run_execute(run_id=run.pk)
+    for award in BenefitAward.objects.filter(
+        firm__name__in=DEMO_PAID_AWARDS, status=AwardStatus.GRANTED, paid_at__isnull=True
+    ).select_related("firm"):
+        services.award_mark_paid(award=award, account=DEMO_BANK_ACCOUNTS[award.firm.name])
     return Policy.objects.count()

@@ -4,11 +4,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from policies.constants import Certificate, FirmSize
+from policies import codes
+from policies.constants import BenefitBase, BenefitKind, Certificate, FirmSize
+from policies.models import Policy
 from policies.rules import ConditionResult, Truth
+from portal.core.money import figure, money_wan, percent, percentage
 from portal.departments.models import Department
 from portal.exchange.constants import ReadReason
 from portal.exchange.models import Dataset
@@ -61,12 +64,12 @@ def _scalar(name: str, value: object) -> str:
         return str(Certificate(value).label)
     if name == "firm_size" and isinstance(value, str) and value in FirmSize.values:
         return str(FirmSize(value).label)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     if name in MONEY:
-        return _("%(n)s ×10k yuan") % {"n": value}
+        return money_wan(value) or str(value)
     if name == "rd_ratio":
-        return f"{value}%"
+        return percentage(value) or str(value)
+    if isinstance(value, int | float):
+        return figure(value)
     return str(value)
 
 
@@ -80,7 +83,37 @@ def value_text(name: str, value: object) -> str:
     return _scalar(name, value)
 
 
+def _region_name(prefix: str) -> str:
+    """A GB/T 2260 prefix (3301) as the region's name (杭州市), from the search's list."""
+    english = _english()
+    for code, zh, en in codes.REGIONS:
+        if code == prefix.ljust(6, "0"):
+            return en if english else zh
+    return prefix
+
+
+def _industry_name(code: str) -> str:
+    english = _english()
+    division = codes.DIVISIONS.get(code[:2])
+    if len(code) == 2 and division is not None:
+        return f"{code} {division[1] if english else division[0]}"
+    for letter, zh, en, _first, _last in codes.SECTIONS:
+        if letter == code:
+            return f"{letter} {en if english else zh}"
+    return code
+
+
 def condition_text(c: ConditionResult) -> str:
+    if c.field == "region" and c.op == "prefix":
+        prefixes = c.expected if isinstance(c.expected, list) else [c.expected]
+        return _("Registered in %(region)s") % {
+            "region": "、".join(_region_name(str(p)) for p in prefixes)
+        }
+    if c.field in ("industry_code", "industry_section") and c.op in ("prefix", "in"):
+        wanted = c.expected if isinstance(c.expected, list) else [c.expected]
+        return _("Industry: %(industries)s") % {
+            "industries": "、".join(_industry_name(str(w)) for w in wanted)
+        }
     field = str(FIELD_LABELS.get(c.field, c.field))
     op = str(OP_LABELS.get(c.op, c.op))
     if c.op == "exists":
@@ -91,12 +124,27 @@ def condition_text(c: ConditionResult) -> str:
     return f"{field} {op} {value_text(c.field, c.expected)}"
 
 
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _names(rows: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    english = _english()
+    return {code: (en if english and en else zh) for code, zh, en in rows}
+
+
+def department_name(department: Department) -> str:
+    """The department's name in the page's language."""
+    return department.name_en if _english() and department.name_en else department.name
+
+
 class Names:
-    """Dataset and department names for explanations (loaded once per page)."""
+    """Dataset and department names for explanations, in the page's language (loaded once
+    per page)."""
 
     def __init__(self) -> None:
-        self.datasets = dict(Dataset.objects.values_list("code", "name"))
-        self.departments = dict(Department.objects.values_list("code", "name"))
+        self.datasets = _names(Dataset.objects.values_list("code", "name", "name_en"))
+        self.departments = _names(Department.objects.values_list("code", "name", "name_en"))
 
     def dataset(self, code: str) -> str:
         return self.datasets.get(code, code)
@@ -116,6 +164,8 @@ def missing_text(reason: str, names: Names) -> str:
         return _("%(reader)s's sharing grant for %(dataset)s does not include this field.") % args
     if code == "no_grant":
         return _("%(reader)s has no sharing grant for %(dataset)s.") % args
+    if code == "no_value":
+        return _("%(dataset)s holds no value for this figure; the firm can declare it.") % args
     if code == "unknown_subject":
         return _("%(dataset)s has no record of this firm.") % args
     if code in ReadReason.values:
@@ -152,12 +202,14 @@ def lines(
     conditions: Iterable[ConditionResult], sources: Mapping[str, object], names: Names
 ) -> list[Line]:
     out = []
+    # A rule's labels are the policy's own (Chinese) words; English pages say the condition.
+    use_labels = not _english()
     for c in conditions:
         source = sources.get(c.field)
         out.append(
             Line(
                 status=c.truth.value,
-                text=c.label or condition_text(c),
+                text=(c.label if use_labels else "") or condition_text(c),
                 check=condition_text(c),
                 actual="" if c.truth is Truth.UNKNOWN else value_text(c.field, c.actual),
                 source=source_text(str(source), names) if isinstance(source, str) else "",
@@ -168,8 +220,25 @@ def lines(
 
 
 def amount_text(amount: Decimal | None) -> str:
-    if amount is None:
-        return ""
-    return _("%(n)s ×10k yuan") % {
-        "n": amount.normalize() if amount == amount.to_integral() else amount
-    }
+    """An amount in 10 000 yuan, in words (``portal.core.money``)."""
+    return "" if amount is None else money_wan(amount)
+
+
+def benefit_text(policy: Policy) -> str:
+    """What the policy gives, in the page's language: ``20 万元``, ``研发费用的 10%，最高
+    200 万元`` / ``10% of R&D expense, at most ¥2,000,000``, with its note."""
+    if policy.benefit_kind == BenefitKind.FIXED and policy.benefit_amount is not None:
+        text = money_wan(policy.benefit_amount)
+    elif policy.benefit_kind == BenefitKind.SHARE and policy.benefit_rate is not None:
+        base = (
+            str(BenefitBase(policy.benefit_base).label)
+            if policy.benefit_base in BenefitBase.values
+            else policy.benefit_base
+        )
+        text = _("%(r)s of %(base)s") % {"r": percent(policy.benefit_rate), "base": base}
+        if policy.benefit_cap is not None:
+            text += _(", at most %(n)s") % {"n": money_wan(policy.benefit_cap)}
+    else:
+        text = str(BenefitKind.NONE.label)
+    note = policy.display_benefit_note
+    return f"{text} · {note}" if note else text

@@ -5,13 +5,26 @@ its metadata implies: the region (the firm is registered in the policy's region)
 industries and the firm sizes it names. The region and industry conditions are *hard*: a
 firm that fails them is not a near miss, whatever else holds.
 
-Outcomes: eligible (the rule holds), unknown (nothing fails but some figures are missing),
-near miss (exactly one soft top-level condition fails, no hard one), ineligible.
+Outcomes: eligible (the rule holds), unknown (数据不全: nothing fails but some figures are
+missing), near miss (差一点符合, defined below), ineligible.
+
+A *near miss* is a policy the firm would meet with one small change of one figure:
+
+- every hard condition holds, and every other condition holds (none is unknown: a policy
+  whose gap is missing data is "unknown", never "almost");
+- exactly one top-level condition fails, and it is a numeric threshold (``gt``, ``gte``,
+  ``lt``, ``lte``, ``between``) on a figure;
+- the firm's figure is within ``NEAR_MISS_TOLERANCE`` (20 %) of the threshold: revenue of
+  1 700 for "at least 2 000" is near (15 % short), 1 000 is not;
+- the figure can move towards the threshold: the years since registration and the months
+  of contributions only grow, so "at least 3 years" can be near but "at most 5 years" never
+  is (a firm of seven years will not become younger); a qualification, a rating, an
+  industry, a size class or "no arrears" is never "almost".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,6 +32,52 @@ from policies.rules import Compiled, CompiledRule, Truth, compile_rule, conjunct
 
 ELIGIBLE, UNKNOWN, NEAR_MISS, INELIGIBLE = "eligible", "unknown", "near_miss", "ineligible"
 CENT = Decimal("0.01")
+# How far from a numeric threshold a firm's figure may be for a near miss (share of it).
+NEAR_MISS_TOLERANCE = 0.2
+# Figures that only grow with time: only a lower bound on them can be nearly met.
+GROWING_FIGURES = frozenset({"age_years", "contribution_months"})
+_THRESHOLD_OPS = frozenset({"gt", "gte", "lt", "lte", "between"})
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def nearly_met(node: Mapping[str, object]) -> Callable[[Mapping[str, object]], bool] | None:
+    """For a numeric threshold condition, a test of whether a profile that fails it is
+    within ``NEAR_MISS_TOLERANCE`` of it (and may move towards it); None for any other
+    condition (those are never nearly met)."""
+    name, op, expected = node.get("field"), node.get("op"), node.get("value")
+    if not isinstance(name, str) or op not in _THRESHOLD_OPS:
+        return None
+    growing = name in GROWING_FIGURES
+    if op == "between":
+        if not isinstance(expected, list) or len(expected) != 2:
+            return None
+        low, high = _number(expected[0]), _number(expected[1])
+        lows: float | None = low
+        highs: float | None = None if growing else high
+    else:
+        bound = _number(expected)
+        lower = op in ("gt", "gte")
+        if bound is None or (growing and not lower):
+            return None
+        lows, highs = (bound, None) if lower else (None, bound)
+    tolerance = NEAR_MISS_TOLERANCE
+
+    def near(values: Mapping[str, object]) -> bool:
+        actual = _number(values.get(name))
+        if actual is None:
+            return False
+        if lows is not None and actual < lows and lows > 0:
+            return actual >= lows * (1 - tolerance)
+        if highs is not None and actual > highs and highs > 0:
+            return actual <= highs * (1 + tolerance)
+        return False
+
+    return near
 
 
 def region_prefix(region: str) -> str:
@@ -109,6 +168,8 @@ class CompiledPolicy:
     benefit: Benefit
     region: str = ""  # region prefix ("" = the whole country)
     industries: tuple[str, ...] = ()  # sections and code prefixes (empty = every industry)
+    # For each soft conjunct, its "nearly met" test (None: it can never be nearly met).
+    near_tests: tuple[Callable[[Mapping[str, object]], bool] | None, ...] = ()
     _hard: tuple[Compiled, ...] = field(default=(), init=False, repr=False, compare=False)
     _soft: tuple[Compiled, ...] = field(default=(), init=False, repr=False, compare=False)
 
@@ -128,17 +189,19 @@ class CompiledPolicy:
                     return INELIGIBLE
                 if t is _UNKNOWN:
                     unknown = True
-        failed = False
-        for conjunct in self._soft:
+        failed: int | None = None
+        for i, conjunct in enumerate(self._soft):
             t = conjunct(values)
             if t is _FALSE:
-                if failed:
+                if failed is not None:
                     return INELIGIBLE
-                failed = True
+                failed = i
             elif t is _UNKNOWN:
                 unknown = True
-        if failed:
-            return NEAR_MISS
+        if failed is not None:
+            # Near miss: the only gap is one small numeric one, and nothing is unknown.
+            near = self.near_tests[failed] if failed < len(self.near_tests) else None
+            return NEAR_MISS if near is not None and not unknown and near(values) else INELIGIBLE
         return UNKNOWN if unknown else ELIGIBLE
 
 
@@ -158,11 +221,15 @@ def compile_policy(
     rule = effective_rule(
         region=region, industries=industries, firm_sizes=firm_sizes, eligibility=eligibility
     )
+    hard = hard_count(region=region, industries=industries)
+    parts = rule["all"]
+    assert isinstance(parts, list)  # effective_rule returns a conjunction
     return CompiledPolicy(
         policy_id=policy_id,
         version=version,
         rule=compile_rule(rule),
-        hard=hard_count(region=region, industries=industries),
+        hard=hard,
+        near_tests=tuple(nearly_met(part) for part in parts[hard:]),
         benefit=benefit,
         region=region_prefix(region),
         industries=tuple(industries),

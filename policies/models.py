@@ -1,10 +1,12 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from policies.constants import (
@@ -19,10 +21,18 @@ from policies.constants import (
 )
 
 
+def _bilingual(zh: str, en: str) -> str:
+    """The English text on English pages when there is one; the Chinese otherwise."""
+    if en and (get_language() or "").startswith("en"):
+        return en
+    return zh
+
+
 class Policy(models.Model):
     """A subsidy policy as a structured record, with its eligibility rule."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
     department = models.ForeignKey(
         "departments.Department",
         verbose_name=_("issuing department"),
@@ -42,7 +52,9 @@ class Policy(models.Model):
     window_opens = models.DateField(_("applications open"), null=True, blank=True)
     window_closes = models.DateField(_("applications close"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("English summary"), blank=True)
     full_text = models.TextField(_("full text"), blank=True)
+    full_text_en = models.TextField(_("English full text"), blank=True)
     topics = models.JSONField(_("topics"), default=list, blank=True)
     industries = models.JSONField(
         _("industries"),
@@ -55,7 +67,9 @@ class Policy(models.Model):
         _("required materials"),
         default=list,
         blank=True,
-        help_text=_("Each: name, and the exchange dataset it is fetched from, if any"),
+        help_text=_(
+            "Each: name, English name, and the exchange dataset it is fetched from, if any"
+        ),
     )
     benefit_kind = models.CharField(
         _("benefit"), max_length=8, choices=BenefitKind.choices, default=BenefitKind.FIXED
@@ -73,6 +87,7 @@ class Policy(models.Model):
         _("cap (10 000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     benefit_note = models.CharField(_("benefit in words"), max_length=300, blank=True)
+    benefit_note_en = models.CharField(_("benefit in English words"), max_length=300, blank=True)
     eligibility = models.JSONField(_("eligibility rule"), default=dict, blank=True)
     grant_without_applying = models.BooleanField(
         _("granted without applying (免申即享)"), default=False
@@ -113,6 +128,42 @@ class Policy(models.Model):
     def is_open_now(self) -> bool:
         return self.status == PolicyStatus.PUBLISHED and self.is_open_on(timezone.localdate())
 
+    @property
+    def display_title(self) -> str:
+        return _bilingual(self.title, self.title_en)
+
+    @property
+    def display_summary(self) -> str:
+        return _bilingual(self.summary, self.summary_en)
+
+    @property
+    def display_full_text(self) -> str:
+        return _bilingual(self.full_text, self.full_text_en)
+
+    @property
+    def display_benefit_note(self) -> str:
+        return _bilingual(self.benefit_note, self.benefit_note_en)
+
+    @property
+    def display_materials(self) -> list[dict[str, str]]:
+        """The required materials with their name in the page's language."""
+        return [
+            {
+                "name": _bilingual(str(m.get("name", "")), str(m.get("name_en", ""))),
+                "dataset": str(m.get("dataset", "")),
+            }
+            for m in self.materials
+            if isinstance(m, dict)
+        ]
+
+
+HISTORY_ACTIONS = {
+    "created": _("Created"),
+    "amended": _("Amended"),
+    "published": _("Published"),
+    "withdrawn": _("Withdrawn"),
+}
+
 
 class PolicyVersion(models.Model):
     """The history of a policy: each creation, amendment, publication and withdrawal."""
@@ -135,6 +186,31 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id} v{self.version} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        label = HISTORY_ACTIONS.get(self.action)
+        return str(label) if label is not None else self.action
+
+    @property
+    def changed_items(self) -> list[tuple[str, object, object]]:
+        """(field name as people read it, before, after) of each change of an amendment."""
+        out: list[tuple[str, object, object]] = []
+        changes = self.changes if isinstance(self.changes, dict) else {}
+        for name, pair in changes.items():
+            try:
+                found = Policy._meta.get_field(name)
+            except FieldDoesNotExist:
+                found = None
+            label = str(getattr(found, "verbose_name", name))
+            before, after = pair if isinstance(pair, list) and len(pair) == 2 else ("", pair)
+            out.append((label, before, after))
+        return out
+
+    @property
+    def changed_labels(self) -> list[str]:
+        """The names of the fields an amendment changed, as people read them."""
+        return [label for label, _before, _after in self.changed_items]
 
 
 class PolicyTerm(models.Model):
@@ -289,6 +365,9 @@ class BenefitAward(models.Model):
     decided_at = models.DateTimeField()
     declined_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(max_length=300, blank=True)
+    # The payment: the firm's account on record when it was paid, and when.
+    paid_to_account = models.CharField(_("paid to account"), max_length=40, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
         ordering = ["-decided_at"]

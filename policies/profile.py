@@ -7,12 +7,15 @@ figure came from, and why the others are unknown.
 A missing figure's reason is a small code, ``<dataset>|<reason>|<reader department>``,
 where the reason is the exchange's refusal (``no_grant``, ``not_shared`` …), ``narrowed``
 (the field is outside the reader's grant), ``unknown_subject`` (the register has no record)
-or ``not_declared`` (no dataset holds it and the firm has not declared it).
+``no_value`` (the record leaves the figure empty) or ``not_declared`` (no dataset holds it
+and the firm has not declared it).
 """
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from policies.codes import SECTIONS
 
 # The datasets a profile is built from, the fields asked for, and the profile figures.
 PROFILE_DATASETS: dict[str, tuple[str, ...]] = {
@@ -49,21 +52,13 @@ DECLARABLE = ("headcount", "revenue", "rd_expense", "tax_paid")
 # Qualifications a firm may declare; high_tech comes from the science bureau's register.
 DECLARABLE_CERTIFICATES = ("tech_sme", "specialised", "little_giant", "first_set")
 
-# GB/T 4754-2017: section letter of each two-digit division range.
-_SECTIONS = (
-    ("A", 1, 5), ("B", 6, 12), ("C", 13, 43), ("D", 44, 46), ("E", 47, 50), ("F", 51, 52),
-    ("G", 53, 60), ("H", 61, 62), ("I", 63, 65), ("J", 66, 69), ("K", 70, 70), ("L", 71, 72),
-    ("M", 73, 75), ("N", 76, 79), ("O", 80, 82), ("P", 83, 83), ("Q", 84, 85), ("R", 86, 90),
-    ("S", 91, 97), ("T", 98, 98),
-)  # fmt: skip
-
 
 def industry_section(code: str) -> str | None:
     """The GB/T 4754 section (门类) letter of an industry code such as ``6511`` (→ ``I``)."""
     if len(code) < 2 or not code[:2].isdigit():
         return None
     division = int(code[:2])
-    for letter, low, high in _SECTIONS:
+    for letter, _zh, _en, low, high in SECTIONS:
         if low <= division <= high:
             return letter
     return None
@@ -159,6 +154,11 @@ def assemble(
             )
         elif name in _NUMBERS:
             value = _number(raw)
+            if value is None:
+                # The record leaves the figure empty: unknown (data incomplete), which the
+                # firm's declaration may fill, not a figure of nothing.
+                p.missing[name] = f"{dataset}|no_value|{reader}"
+                continue
         else:
             value = raw
         put(name, value, dataset)

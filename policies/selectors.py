@@ -37,7 +37,8 @@ from policies.models import (
 )
 from policies.rules import Evaluation, Profile, evaluate
 from policies.search import query_terms
-from portal.accounts.models import Firm
+from portal.accounts.models import Firm, User
+from portal.accounts.selectors import representation_list_for_user
 from portal.departments.models import Department
 
 # --- Search ------------------------------------------------------------------------------
@@ -304,6 +305,21 @@ def explain_for(policy: Policy, profile: Profile) -> Evaluation:
 
 def notices_for_firm(*, firm: Firm) -> QuerySet[PolicyNotice]:
     return PolicyNotice.objects.filter(firm=firm).select_related("policy").order_by("-created_at")
+
+
+def notices_unread_count(*, firm: Firm) -> int:
+    return PolicyNotice.objects.filter(firm=firm, read_at__isnull=True).count()
+
+
+def policy_notices_for_user(*, user: User) -> QuerySet[PolicyNotice]:
+    """The policy messages in a person's inbox: those of the firms they may file for now
+    (a former agent no longer sees them), newest first."""
+    firms = representation_list_for_user(user=user).filter(can_apply=True).values("firm_id")
+    return (
+        PolicyNotice.objects.filter(firm_id__in=firms)
+        .select_related("policy", "firm")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def awards_for_firm(*, firm: Firm) -> QuerySet[BenefitAward]:

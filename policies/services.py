@@ -65,6 +65,7 @@ from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.core.parsers import loads_bounded
 from portal.core.text import visible_text
+from portal.core.validators import validate_bank_account
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.services import Reader, exchange_read
 from portal.services.access import representative_may_apply
@@ -101,6 +102,7 @@ def _authorise(actor: Actor, department: Department) -> None:
 
 EDITABLE_FIELDS = (
     "title",
+    "title_en",
     "department",
     "document_number",
     "region",
@@ -110,7 +112,9 @@ EDITABLE_FIELDS = (
     "window_opens",
     "window_closes",
     "summary",
+    "summary_en",
     "full_text",
+    "full_text_en",
     "topics",
     "industries",
     "firm_sizes",
@@ -121,6 +125,7 @@ EDITABLE_FIELDS = (
     "benefit_base",
     "benefit_cap",
     "benefit_note",
+    "benefit_note_en",
     "eligibility",
     "grant_without_applying",
     "promised_days",
@@ -218,8 +223,10 @@ def _bool(raw: Mapping[str, object], name: str, errors: _Errors) -> bool:
 def _materials(raw: Mapping[str, object], errors: _Errors) -> list[dict[str, str]]:
     out = []
     for item in _list(raw, "materials"):
+        name_en = ""
         if isinstance(item, dict):
             name, dataset = str(item.get("name", "")).strip(), str(item.get("dataset", "")).strip()
+            name_en = str(item.get("name_en", "")).strip()
         else:
             name, _sep, dataset = str(item).partition("@")
             name, dataset = name.strip(), dataset.strip()
@@ -229,7 +236,14 @@ def _materials(raw: Mapping[str, object], errors: _Errors) -> list[dict[str, str
         if dataset and not _DATASET.match(dataset):
             errors["materials"] = _("%(d)s is not a dataset code.") % {"d": dataset}
             continue
-        out.append({"name": name, "dataset": dataset})
+        if len(name_en) > 200:
+            errors["materials"] = _("An English name has at most 200 characters.")
+            continue
+        out.append(
+            {"name": name, "name_en": name_en, "dataset": dataset}
+            if name_en
+            else {"name": name, "dataset": dataset}
+        )
     return out
 
 
@@ -261,6 +275,7 @@ def policy_clean(*, data: Mapping[str, object]) -> dict[str, object]:
     errors = _Errors()
     clean: dict[str, object] = {}
     clean["title"] = _text(data, "title", errors, limit=200, required=True)
+    clean["title_en"] = _text(data, "title_en", errors, limit=300, required=False)
     clean["document_number"] = _text(data, "document_number", errors, limit=100, required=True)
     department = data.get("department")
     if isinstance(department, Department):
@@ -281,7 +296,9 @@ def policy_clean(*, data: Mapping[str, object]) -> dict[str, object]:
         if isinstance(a, dt.date) and isinstance(b, dt.date) and b < a:
             errors[high] = _("The end date must not be before the start date.")
     clean["summary"] = _text(data, "summary", errors, limit=2000, required=True)
+    clean["summary_en"] = _text(data, "summary_en", errors, limit=4000, required=False)
     clean["full_text"] = _text(data, "full_text", errors, limit=100_000, required=False)
+    clean["full_text_en"] = _text(data, "full_text_en", errors, limit=200_000, required=False)
     clean["topics"] = _choices(data, "topics", Topic.values, errors)
     industries = [str(v).strip().upper() for v in _list(data, "industries")]
     wrong = [i for i in industries if not _INDUSTRY.match(i)]
@@ -314,6 +331,7 @@ def policy_clean(*, data: Mapping[str, object]) -> dict[str, object]:
     if kind != BenefitKind.FIXED:
         clean["benefit_amount"] = None if kind == BenefitKind.SHARE else clean["benefit_amount"]
     clean["benefit_note"] = _text(data, "benefit_note", errors, limit=300, required=False)
+    clean["benefit_note_en"] = _text(data, "benefit_note_en", errors, limit=300, required=False)
     clean["eligibility"] = _rule(data, errors)
     clean["grant_without_applying"] = _bool(data, "grant_without_applying", errors)
     days = data.get("promised_days")
@@ -344,8 +362,10 @@ def _reindex(policy: Policy) -> None:
     terms = index_terms(
         [
             (policy.title, 5, True),
+            (policy.title_en, 4, False),
             (policy.document_number, 4, False),
             (policy.summary, 3, True),
+            (policy.summary_en, 2, False),
             (f"{topic_labels} {policy.benefit_note}", 2, False),
             (policy.full_text, 1, False),
         ]
@@ -398,6 +418,18 @@ def policy_create(*, actor: Actor, data: Mapping[str, object], note: str = "") -
     return policy
 
 
+def _keep_english_material_names(clean: dict[str, object], policy: Policy) -> None:
+    """A material given by name only (the back-office form writes ``name@dataset``) keeps
+    the English name it had."""
+    english = {str(m.get("name")): m.get("name_en") for m in policy.materials if m.get("name_en")}
+    materials = clean.get("materials")
+    if not isinstance(materials, list):
+        return
+    for m in materials:
+        if isinstance(m, dict) and not m.get("name_en") and english.get(str(m.get("name"))):
+            m["name_en"] = str(english[str(m.get("name"))])
+
+
 @transaction.atomic
 def policy_amend(
     *, actor: Actor, policy: Policy, data: Mapping[str, object], note: str
@@ -413,6 +445,7 @@ def policy_amend(
     current = {name: getattr(policy, name) for name in EDITABLE_FIELDS}
     merged = {**current, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}}
     clean = policy_clean(data=merged)
+    _keep_english_material_names(clean, policy)
     if clean["department"] != policy.department:
         raise ValidationError({"department": _("The issuing department cannot change.")})
     if clean["document_number"] != policy.document_number:
@@ -468,6 +501,10 @@ def policy_withdraw(*, actor: Actor, policy: Policy, note: str) -> Policy:
     policy.withdrawn_at = timezone.now()
     policy.save()
     _history(policy, actor, "withdrawn", note, {"status": [old, "withdrawn"]})
+    # No more applications: its filing service leaves the catalogue.
+    from policies.applications import policy_filing_service_sync
+
+    policy_filing_service_sync(policy=policy)
     return policy
 
 
@@ -964,6 +1001,7 @@ def policy_grant_decide(*, policy: Policy, firm: Firm, reader: Reader | None = N
             access_ids=assembled.access_ids,
             policy_version=policy.version,
             decided_at=now,
+            paid_to_account=str(_declared(firm).get("bank_account", ""))[:40],
         )
         PolicyNotice.objects.get_or_create(policy=policy, firm=firm, kind=NoticeKind.GRANTED)
         return "granted"
@@ -1008,6 +1046,21 @@ def _grant(run: PolicyRun, size: int) -> None:
 
 
 @transaction.atomic
+def award_mark_paid(
+    *, award: BenefitAward, account: str, paid_at: dt.datetime | None = None
+) -> BenefitAward:
+    """Record the payment of a granted benefit (the account paid into and when), as the
+    issuing department's payment system reports it."""
+    award = BenefitAward.objects.select_for_update().get(pk=award.pk)
+    if award.status != AwardStatus.GRANTED:
+        raise ValidationError(_("A declined benefit is not paid."))
+    award.paid_to_account = validate_bank_account(account)
+    award.paid_at = paid_at or timezone.now()
+    award.save(update_fields=["paid_to_account", "paid_at"])
+    return award
+
+
+@transaction.atomic
 def award_decline(
     *, award: BenefitAward, representative: FirmRepresentative, reason: str
 ) -> BenefitAward:
@@ -1019,6 +1072,10 @@ def award_decline(
     award = BenefitAward.objects.select_for_update().get(pk=award.pk)
     if award.status != AwardStatus.GRANTED:
         raise ValidationError(_("This benefit was already declined."))
+    if award.paid_at is not None:
+        raise ValidationError(
+            _("This benefit was already paid; to return it, contact the issuing department.")
+        )
     award.status = AwardStatus.DECLINED
     award.declined_at = timezone.now()
     award.decline_reason = visible_text(reason)[:300]
@@ -1033,6 +1090,17 @@ def award_decline(
 def notices_mark_read(*, firm: Firm) -> int:
     return PolicyNotice.objects.filter(firm=firm, read_at__isnull=True).update(
         read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def notices_mark_read_for_user(*, user: User) -> int:
+    """Mark read the policy messages a person sees in their inbox (those of the firms they
+    may file for now)."""
+    return (
+        selectors.policy_notices_for_user(user=user)
+        .filter(read_at__isnull=True)
+        .update(read_at=timezone.now())
     )
 
 

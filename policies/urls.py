@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("for-me/", views.for_me, name="for_me"),
     path("for-me/refresh/", views.for_me_refresh, name="for_me_refresh"),
     path("for-me/declare/", views.declare, name="declare"),
+    path("for-me/notices/", views.notices, name="notices"),
     path("for-me/notices/read/", views.notices_read, name="notices_read"),
     path("awards/<int:award_id>/decline/", views.award_decline, name="award_decline"),
     path("backoffice/", views.bo_list, name="bo_list"),

@@ -4,20 +4,24 @@ import csv
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from policies import access, applications, explain, selectors, services
 from policies.constants import AwardStatus, PolicyStatus, RunKind, RunStatus
 from policies.forms import (
+    ApplyForm,
     DeclarationForm,
+    DeclineForm,
     ImportForm,
     NoteForm,
     PolicyForm,
@@ -28,6 +32,8 @@ from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRating,
 from policies.rules import Profile
 from portal.accounts.models import FirmRepresentative, User
 from portal.backoffice.access import staff_required
+from portal.core.money import figure, money_wan
+from portal.core.validators import mask_bank_account
 from portal.departments.access import audit_scope_for
 from portal.departments.models import Department
 
@@ -47,12 +53,14 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Search published policies (Chinese text works) with filters; no sign-in needed."""
+    """Search published policies (Chinese text works) with filters; no sign-in needed.
+    A region or industry code that is not in the lists is refused with a 400 and says so."""
     form = SearchForm(request.GET or None)
     filters: dict[str, Any] = {}
-    if form.is_valid():
+    valid = form.is_valid() if form.is_bound else True
+    if form.is_bound and valid:
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    qs = selectors.policy_search(**filters)
+    qs = selectors.policy_search(**filters) if valid else Policy.objects.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -60,6 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "policies/search.html",
         {"form": form, "page": page, "query": query.urlencode(), "searched": bool(filters)},
+        status=200 if valid else 400,
     )
 
 
@@ -68,11 +77,27 @@ def _acting(request: HttpRequest) -> FirmRepresentative | None:
     return rep if isinstance(rep, FirmRepresentative) else None
 
 
-@require_GET
-def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = selectors.policy_get_public(policy_id=policy_id)
-    if policy is None:
-        raise Http404
+def _apply_form(
+    plan: applications.ApplyPlan | None, data: Any = None, files: Any = None
+) -> ApplyForm | None:
+    if plan is None:
+        return None
+    return ApplyForm(
+        data,
+        files,
+        uploads=[(m.code, m.name) for m in plan.uploads],
+        initial={"contact_phone": plan.contact_phone, "bank_account": plan.bank_account},
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    policy: Policy,
+    *,
+    apply_form: ApplyForm | None = None,
+    plan: applications.ApplyPlan | None = None,
+    status: int = 200,
+) -> HttpResponse:
     rep = _acting(request)
     names = explain.Names()
     sees_figures = access.may_view_firm_figures(rep=rep, user=request.user)
@@ -94,6 +119,24 @@ def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         if rating
         else None
     )
+    can_apply = applications.can_apply_online(policy=policy)
+    application = (
+        applications.application_for(policy=policy, firm=rep.firm) if rep and acts else None
+    )
+    if (
+        plan is None
+        and rep is not None
+        and acts
+        and can_apply
+        and profile is not None
+        and outcome != "not_met"
+        and (application is None or not application.submitted)
+        and isinstance(request.user, User)
+    ):
+        plan = applications.apply_plan(policy=policy, firm=rep.firm, user=request.user)
+    award = (
+        BenefitAward.objects.filter(policy=policy, firm=rep.firm).first() if rep and acts else None
+    )
     return render(
         request,
         "policies/detail.html",
@@ -104,24 +147,32 @@ def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
             "outcome": outcome,
             "profile": profile,
             "rep": rep,
-            "award": BenefitAward.objects.filter(policy=policy, firm=rep.firm).first()
-            if rep and acts
-            else None,
-            "application": applications.application_for(policy=policy, firm=rep.firm)
-            if rep and acts
-            else None,
-            "can_apply": applications.can_apply_online(policy=policy),
+            "award": award,
+            "award_account": mask_bank_account(award.paid_to_account) if award else "",
+            "application": application,
+            "can_apply": can_apply,
             "rep_may_act": acts,
-            "bank_account": applications.bank_account_of(rep.firm) if rep and acts else "",
-            "phone": request.user.phone if isinstance(request.user, User) else "",
+            "plan": plan,
+            "apply_form": apply_form or _apply_form(plan),
             "rating_form": rating_form,
+            "benefit": explain.benefit_text(policy),
+            "department_name": explain.department_name(policy.department),
             "amount": explain.amount_text(
                 selectors.policy_compiled(policy).benefit.estimate(profile.values)
                 if profile
                 else None
             ),
         },
+        status=status,
     )
+
+
+@require_GET
+def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = selectors.policy_get_public(policy_id=policy_id)
+    if policy is None:
+        raise Http404
+    return _detail(request, policy)
 
 
 # --- Policies for me (a person acting for a firm) ---------------------------------------
@@ -133,6 +184,7 @@ def _match_rows(
     return [
         {
             "policy": v.policy,
+            "department": explain.department_name(v.policy.department),
             "amount": explain.amount_text(v.amount),
             "lines": explain.lines(v.evaluation.conditions, sources, names),
             "missing": [
@@ -180,8 +232,17 @@ def for_me(request: HttpRequest) -> HttpResponse:
                 for name in explain.FIELD_LABELS
                 if name in profile.values or name in profile.missing
             ],
-            notices=selectors.notices_for_firm(firm=rep.firm)[:20] if acts else [],
-            awards=selectors.awards_for_firm(firm=rep.firm) if acts else [],
+            unread_notices=selectors.notices_unread_count(firm=rep.firm) if acts else 0,
+            awards=[
+                {
+                    "award": a,
+                    "amount": money_wan(a.amount),
+                    "account": mask_bank_account(a.paid_to_account),
+                }
+                for a in selectors.awards_for_firm(firm=rep.firm)
+            ]
+            if acts
+            else [],
         )
     return render(request, "policies/for_me.html", context)
 
@@ -215,29 +276,64 @@ def declare(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def notices_read(request: HttpRequest) -> HttpResponse:
-    rep = access.firm_policies_check(rep=_acting(request), user=request.user)
-    services.notices_mark_read(firm=rep.firm)
-    return redirect("policies:for_me")
+    """Mark the policy messages of the firms the person files for as read; they are shown
+    in the one inbox, ``/my/notifications/`` (a GET only goes there)."""
+    if request.method == "POST" and isinstance(request.user, User):
+        services.notices_mark_read_for_user(user=request.user)
+    return redirect("services:notifications")
+
+
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """The old separate inbox of policy messages: they are in the one inbox now."""
+    return redirect("services:notifications", permanent=True)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
+    """Decline a benefit granted without applying: a page that says what is given up and
+    asks for a confirmation (no JavaScript needed), then the decline."""
     rep = access.firm_policies_check(rep=_acting(request), user=request.user)
-    award = BenefitAward.objects.filter(pk=award_id, firm_id=rep.firm_id).first()
+    award = (
+        BenefitAward.objects.select_related("policy", "policy__department")
+        .filter(pk=award_id, firm_id=rep.firm_id)
+        .first()
+    )
     if award is None:
         raise Http404
-    try:
-        services.award_decline(
-            award=award, representative=rep, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The benefit was declined."))
-    return redirect("policies:for_me")
+    form = DeclineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.award_decline(
+                    award=award, representative=rep, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("The firm declined %(amount)s under “%(policy)s”.")
+                    % {"amount": money_wan(award.amount), "policy": award.policy.display_title},
+                )
+                return redirect("policies:for_me")
+        status = 400
+    return render(
+        request,
+        "policies/decline.html",
+        {
+            "award": award,
+            "form": form,
+            "amount": money_wan(award.amount),
+            "account": mask_bank_account(award.paid_to_account),
+            "department": explain.department_name(award.policy.department),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -269,35 +365,60 @@ def rate(request: HttpRequest, policy_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
-    """Apply once: an application prefilled from the profile, materials fetched."""
+    """Apply once: the one confirmation of what the policy page showed. Errors come back on
+    the same page, all at once (400); a material that could not be fetched is asked for
+    there too."""
     rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     policy = selectors.policy_get_public(policy_id=policy_id)
     if policy is None:
         raise Http404
     assert isinstance(request.user, User)
+    plan = applications.apply_plan(policy=policy, firm=rep.firm, user=request.user)
+    form = _apply_form(plan, request.POST, request.FILES)
+    assert form is not None
+    form.is_valid()  # only for redisplay; the service checks every value
+    uploads = {
+        m.code: request.FILES[f"material_{m.code}"]
+        for m in plan.uploads
+        if f"material_{m.code}" in request.FILES
+    }
     try:
         result = applications.policy_apply(
             policy=policy,
             representative=rep,
             user=request.user,
-            bank_account=request.POST.get("bank_account", "")[:64],
-            answers={
-                "contact_phone": request.POST.get("contact_phone", "")[:20],
-                "declaration": request.POST.get("declaration") == "on",
+            contact_phone=request.POST.get("contact_phone", "")[:40],
+            bank_account=request.POST.get("bank_account", "")[:60],
+            declaration=request.POST.get("declaration") == "on",
+            uploads=uploads,
+            max_bytes=settings.SERVICES_UPLOAD_MAX_BYTES,
+            max_files=settings.SERVICES_UPLOAD_MAX_FILES,
+        )
+    except ValidationError as exc:
+        form = _apply_form(plan, request.POST)
+        assert form is not None
+        form.is_valid()
+        form.errors.clear()
+        form.add_service_errors(
+            exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        )
+        return _detail(request, policy, apply_form=form, plan=plan, status=400)
+    if result.submitted:
+        messages.success(
+            request,
+            _("Your application %(n)s was filed with %(department)s.")
+            % {
+                "n": result.number,
+                "department": explain.Names().department(policy.department.code),
             },
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect(policy.get_absolute_url())
-    if result.submitted:
-        messages.success(request, _("Your application %(n)s was filed.") % {"n": result.number})
-    else:
-        messages.warning(
-            request,
-            _("Application %(n)s is saved as a draft; still needed: %(p)s")
-            % {"n": result.number, "p": "；".join(result.problems) or _("see the form")},
-        )
-    return redirect(result.url)
+        return redirect(result.url)
+    messages.warning(
+        request,
+        _("Application %(n)s is saved but not filed yet: %(p)s")
+        % {"n": result.number, "p": "；".join(result.problems) or _("see below")},
+    )
+    return redirect(f"{policy.get_absolute_url()}#apply-h")
 
 
 # --- Back office ----------------------------------------------------------------------------
@@ -379,6 +500,7 @@ def bo_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
             "runs": selectors.runs_for_policy(policy=policy)[:10],
             "can_manage": access.may_manage_policies(department=department, user=user),
             "withdraw_form": NoteForm(),
+            "benefit": explain.benefit_text(policy),
             "run_kinds": RunKind,
         },
     )
@@ -523,35 +645,54 @@ def _figures(policies: QuerySet[Policy]) -> list[selectors.PolicyFigures]:
 
 
 CSV_COLUMNS = [
-    ("document_number", "文号"),
-    ("title", "title"),
-    ("status", "status"),
-    ("eligible", "matched"),
-    ("unknown", "possibly eligible"),
-    ("notified", "notified"),
-    ("applied", "applied"),
-    ("decided", "decided"),
-    ("granted", "granted without applying"),
-    ("declined", "declined"),
-    ("amount_granted", "amount granted (10k yuan)"),
-    ("amount_estimated", "amount matched (10k yuan)"),
-    ("promised_days", "promised days"),
-    ("mean_days_to_decision", "mean days to decision"),
-    ("within_promise", "decided within promise"),
-    ("overdue", "overdue"),
-    ("clarity", "clarity (1-5)"),
-    ("handling", "handling (1-5)"),
-    ("ratings", "ratings"),
+    ("document_number", gettext_lazy("Document number")),
+    ("title", gettext_lazy("Title")),
+    ("status", gettext_lazy("Status")),
+    ("eligible", gettext_lazy("Firms matched")),
+    ("unknown", gettext_lazy("Possibly eligible: data missing")),
+    ("notified", gettext_lazy("Notified")),
+    ("applied", gettext_lazy("Applied")),
+    ("decided", gettext_lazy("Decided")),
+    ("granted", gettext_lazy("Granted without applying")),
+    ("declined", gettext_lazy("Declined")),
+    ("amount_granted", gettext_lazy("Amount granted (10 000 yuan)")),
+    ("amount_estimated", gettext_lazy("Amount matched (10 000 yuan)")),
+    ("promised_days", gettext_lazy("Promised days to decision")),
+    ("mean_days_to_decision", gettext_lazy("Mean days to decision")),
+    ("within_promise", gettext_lazy("Decided within the promise")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("clarity", gettext_lazy("Clarity (1–5)")),
+    ("handling", gettext_lazy("Handling (1–5)")),
+    ("ratings", gettext_lazy("Ratings")),
 ]
 
 
 def _csv_value(f: selectors.PolicyFigures, key: str) -> object:
-    if key in ("document_number", "title", "status", "promised_days"):
+    """A cell of the CSV: numbers stay plain numbers a spreadsheet reads (amounts to the
+    cent, in 10 000 yuan as the header says; no grouping, no unit), texts in words."""
+    if key == "status":
+        return f.policy.get_status_display()
+    if key == "title":
+        return f.policy.display_title
+    if key in ("document_number", "promised_days"):
         return getattr(f.policy, key)
     value = getattr(f, key)
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal('0.01'))}"
     if isinstance(value, float):
-        return round(value, 2)
+        return figure(value).replace(",", "")
     return "" if value is None else value
+
+
+def _series_labels() -> dict[str, str]:
+    return {
+        "matched": _("Firms matched"),
+        "notified": _("Notified"),
+        "applied": _("Applied"),
+        "decided": _("Decided"),
+        "granted": _("Granted"),
+        "overdue": _("Overdue"),
+    }
 
 
 @require_GET
@@ -563,14 +704,15 @@ def supervision(request: HttpRequest) -> HttpResponse:
     figures = _figures(policies)
     if request.GET.get("format") == "csv":
         return _csv(figures, f"policies-{department.code}.csv")
+    label = _series_labels()
     chart = {
-        "labels": [f.policy.title for f in figures],
+        "labels": [f.policy.display_title for f in figures],
         "series": {
-            "matched": [f.eligible for f in figures],
-            "notified": [f.notified for f in figures],
-            "applied": [f.applied for f in figures],
-            "granted": [f.granted + f.approved for f in figures],
-            "overdue": [f.overdue for f in figures],
+            label["matched"]: [f.eligible for f in figures],
+            label["notified"]: [f.notified for f in figures],
+            label["applied"]: [f.applied for f in figures],
+            label["granted"]: [f.granted + f.approved for f in figures],
+            label["overdue"]: [f.overdue for f in figures],
         },
     }
     return render(
@@ -606,16 +748,9 @@ def supervision_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             .order_by("-decided_at")[:50],
             "runs": selectors.runs_for_policy(policy=policy)[:10],
             "chart": {
-                "labels": [
-                    _("matched"),
-                    _("notified"),
-                    _("applied"),
-                    _("decided"),
-                    _("granted"),
-                    _("overdue"),
-                ],
+                "labels": list(_series_labels().values()),
                 "series": {
-                    "count": [
+                    _("Firms"): [
                         figures.eligible,
                         figures.notified,
                         figures.applied,
@@ -635,7 +770,7 @@ def _csv(figures: list[selectors.PolicyFigures], filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
     writer = csv.writer(response)
-    writer.writerow([label for _key, label in CSV_COLUMNS])
+    writer.writerow([str(label) for _key, label in CSV_COLUMNS])
     for f in figures:
         writer.writerow([_csv_value(f, key) for key, _label in CSV_COLUMNS])
     return response

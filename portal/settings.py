@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.accounts.context_processors.acting_as",
             ],
+            # The site's one formatter of money and ratios: {% load money %}.
+            "libraries": {"money": "portal.core.money"},
         },
     },
 ]

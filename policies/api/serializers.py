@@ -1,7 +1,10 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from policies import codes
+from policies.explain import benefit_text
 from policies.models import Policy, PolicyRun
 
 
@@ -12,6 +15,28 @@ class PolicySearchInputSerializer(serializers.Serializer[dict[str, Any]]):
     topic = serializers.CharField(required=False, allow_blank=True, max_length=24)
     size = serializers.CharField(required=False, allow_blank=True, max_length=8)
     open_now = serializers.BooleanField(required=False, default=False)
+
+    def validate_region(self, value: str) -> str:
+        """The same code list as the search page (``policies.codes``)."""
+        value = value.strip()
+        if value and value not in codes.REGION_CODES:
+            raise serializers.ValidationError(
+                _("“%(code)s” is not a region in the list; choose one from the list.")
+                % {"code": value}
+            )
+        return value
+
+    def validate_industry(self, value: str) -> str:
+        value = value.strip().upper()
+        if value and not codes.is_industry_code(value):
+            raise serializers.ValidationError(
+                _(
+                    "“%(code)s” is not a GB/T 4754 section or industry code; "
+                    "choose one from the list."
+                )
+                % {"code": value}
+            )
+        return value
 
 
 class BenefitSerializer(serializers.Serializer[dict[str, Any]]):
@@ -27,6 +52,13 @@ class BenefitSerializer(serializers.Serializer[dict[str, Any]]):
         source="benefit_cap", max_digits=12, decimal_places=2, allow_null=True
     )
     note = serializers.CharField(source="benefit_note")
+    note_en = serializers.CharField(source="benefit_note_en")
+    text = serializers.SerializerMethodField(
+        help_text="The benefit in words, in the request's language (for display)"
+    )
+
+    def get_text(self, policy: Policy) -> str:
+        return benefit_text(policy)
 
 
 class PolicyOutputSerializer(serializers.ModelSerializer[Policy]):
@@ -42,6 +74,7 @@ class PolicyOutputSerializer(serializers.ModelSerializer[Policy]):
             "id",
             "document_number",
             "title",
+            "title_en",
             "department",
             "department_name",
             "region",
@@ -54,6 +87,7 @@ class PolicyOutputSerializer(serializers.ModelSerializer[Policy]):
             "window_closes",
             "open_now",
             "summary",
+            "summary_en",
             "topics",
             "industries",
             "firm_sizes",
@@ -68,7 +102,13 @@ class PolicyOutputSerializer(serializers.ModelSerializer[Policy]):
 
 class PolicyDetailOutputSerializer(PolicyOutputSerializer):
     class Meta(PolicyOutputSerializer.Meta):
-        fields = [*PolicyOutputSerializer.Meta.fields, "full_text", "service_code", "updated_at"]
+        fields = [
+            *PolicyOutputSerializer.Meta.fields,
+            "full_text",
+            "full_text_en",
+            "service_code",
+            "updated_at",
+        ]
 
 
 class PolicyInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -76,6 +116,7 @@ class PolicyInputSerializer(serializers.Serializer[dict[str, Any]]):
 
     document_number = serializers.CharField(max_length=100, required=False)
     title = serializers.CharField(max_length=200, required=False)
+    title_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
     region = serializers.CharField(max_length=12, required=False)
     published_on = serializers.DateField(required=False, allow_null=True)
     valid_from = serializers.DateField(required=False, allow_null=True)
@@ -83,7 +124,9 @@ class PolicyInputSerializer(serializers.Serializer[dict[str, Any]]):
     window_opens = serializers.DateField(required=False, allow_null=True)
     window_closes = serializers.DateField(required=False, allow_null=True)
     summary = serializers.CharField(required=False, allow_blank=True)
+    summary_en = serializers.CharField(required=False, allow_blank=True)
     full_text = serializers.CharField(required=False, allow_blank=True)
+    full_text_en = serializers.CharField(required=False, allow_blank=True)
     topics = serializers.ListField(child=serializers.CharField(), required=False)
     industries = serializers.ListField(child=serializers.CharField(), required=False)
     firm_sizes = serializers.ListField(child=serializers.CharField(), required=False)
@@ -100,6 +143,7 @@ class PolicyInputSerializer(serializers.Serializer[dict[str, Any]]):
         max_digits=12, decimal_places=2, required=False, allow_null=True
     )
     benefit_note = serializers.CharField(required=False, allow_blank=True)
+    benefit_note_en = serializers.CharField(required=False, allow_blank=True, max_length=300)
     eligibility = serializers.JSONField(required=False)
     grant_without_applying = serializers.BooleanField(required=False)
     promised_days = serializers.IntegerField(required=False)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.authentication_policy import lockout_message
+from portal.core.validators import MOBILE_PHONE_RE
 
 
 class SignUpForm(forms.Form):
@@ -31,7 +32,7 @@ class SignUpForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.RegexField(
         label=_("Mobile phone"),
-        regex=r"^1[3-9][0-9]{9}$",
+        regex=MOBILE_PHONE_RE,
         required=False,
         error_messages={"invalid": _("Enter an 11-digit mobile number starting with 1.")},
     )

@@ -211,6 +211,15 @@ GRANTS = [
         "高新技术企业认定",
         "国科发火〔2016〕32号",
     ),
+    # The issuing departments of policies fetch the materials their applications list.
+    (
+        "swj.tax_paid",
+        "kjj",
+        ["revenue", "rd_expense", "year"],
+        "研发费用补助申报审核",
+        "市政府办公厅〔2025〕12号",
+    ),
+    ("swj.tax_credit", "wjw", None, "惠企政策资格审核", "《优化营商环境条例》第三十七条"),
     ("gaj.household_registration", "mzj", ["address"], "社会救助审核", "《社会救助暂行办法》"),
     ("rsj.personal_social_insurance", "wjw", None, "生育登记服务", "《人口与计划生育法》"),
 ]

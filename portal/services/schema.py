@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.accounts.identity import IdentityNumberError, validate_resident_id
+from portal.core.validators import MOBILE_PHONE_RE
 from portal.services.constants import FieldKind
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -147,7 +148,7 @@ def _form_field(spec: Mapping[str, object], *, draft: bool) -> forms.Field:
         field = forms.EmailField()
     elif kind == FieldKind.PHONE:
         field = forms.RegexField(
-            regex=r"^1[3-9][0-9]{9}$",
+            regex=MOBILE_PHONE_RE,
             error_messages={"invalid": _("Enter an 11-digit mobile number starting with 1.")},
         )
     elif kind == FieldKind.ID_NUMBER:

@@ -36,15 +36,21 @@ def test_profile_is_assembled_through_the_exchange_and_every_read_is_in_the_ledg
 
 
 def test_another_reader_sees_less_and_the_unknowns_say_why(city, settings):
-    """Read by the science bureau: no grant on tax paid and revenue, headcount only from rsj."""
-    settings.POLICIES_PROFILE_READER = "kjj-system"
+    """Read by the health commission: no grant on tax paid or social insurance."""
+    settings.POLICIES_PROFILE_READER = "wjw-system"
     profile = services.firm_profile_refresh(firm=city.firms[0])
-    assert profile.missing["revenue"] == "swj.tax_paid|no_grant|kjj"
-    assert profile.missing["in_arrears"] == "rsj.social_insurance|narrowed|kjj"
-    assert profile.values["headcount"] == 86
+    assert profile.missing["revenue"] == "swj.tax_paid|no_grant|wjw"
+    assert profile.missing["in_arrears"] == "rsj.social_insurance|no_grant|wjw"
+    assert profile.values["tax_credit_rating"] == "A"
     names = explain.Names()
     text = explain.missing_text(profile.missing["revenue"], names)
-    assert "市科学技术局" in text and "纳税和营业收入" in text
+    assert "市卫生健康委员会" in text and "纳税和营业收入" in text
+    # The science bureau's grant covers revenue and R&D but not the tax paid.
+    settings.POLICIES_PROFILE_READER = "kjj-system"
+    profile = services.firm_profile_refresh(firm=city.firms[0])
+    assert profile.missing["tax_paid"] == "swj.tax_paid|narrowed|kjj"
+    assert profile.missing["in_arrears"] == "rsj.social_insurance|narrowed|kjj"
+    assert profile.values["headcount"] == 86
 
 
 def test_explanations_of_a_match(demo_city):
@@ -62,9 +68,9 @@ def test_explanations_of_a_match(demo_city):
     assert "does not include this field" in unknown.why_unknown or "不包括" in unknown.why_unknown
     met = [line for line in lines if line.status == "met"]
     assert any(line.actual == "A" and "纳税信用等级" in line.source for line in met)
+    # A missing certificate is not "almost": the R&D centre award is not a near miss.
     near = selectors.firm_matches(profile=profile).near_misses
-    rd_centre = next(m for m in near if m.policy.title == "企业研发机构建设奖励")
-    assert [c.field for c in rd_centre.evaluation.not_met] == ["certificates"]
+    assert not any(m.policy.title == "企业研发机构建设奖励" for m in near)
 
 
 def test_declaration_fills_gaps_but_never_overrides_the_departments(demo_city):
@@ -99,8 +105,9 @@ def test_policies_for_me_page(demo_city, client, django_assert_max_num_queries):
     eligible_part = text.split('id="unknown-h"')[0]
     assert "杭州市企业研发费用补助" in eligible_part and "86" in eligible_part
     assert "研发费用占营业收入比例不低于3%" in eligible_part
-    near_part = text.split('id="near-h"')[1]
-    assert "创业担保贷款贴息" in near_part
+    # Seven years old for "at most 5 years": not almost, whatever else holds.
+    near_part = text.split('id="near-h"')[1].split('id="profile-h"')[0]
+    assert "创业担保贷款贴息" not in near_part
     unknown_part = text.split('id="unknown-h"')[1].split('id="near-h"')[0]
     assert "专精特新" in unknown_part
     # The detail page checks the conditions for the firm.

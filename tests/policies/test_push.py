@@ -148,7 +148,16 @@ def test_firm_declines_a_granted_benefit(demo_city, client):
     act_for(client, User.objects.get(username="zhangsan"), firm)
     page = client.get(reverse("policies:for_me")).content.decode()
     assert "失业保险稳岗返还" in page and reverse("policies:award_decline", args=[award.pk]) in page
-    response = client.post(reverse("policies:award_decline", args=[award.pk]), {"reason": "不需要"})
+    url = reverse("policies:award_decline", args=[award.pk])
+    # A confirmation page first, without JavaScript: the amount, and that it is for good.
+    confirm = client.get(url).content.decode()
+    assert "12.90 万元" in confirm and "无法在网上撤销" in confirm and 'method="post"' in confirm
+    # Not confirmed: nothing happens, and the page says what to do.
+    response = client.post(url, {"reason": "不需要"})
+    assert response.status_code == 400 and "放弃后企业将不再获得" in response.content.decode()
+    award.refresh_from_db()
+    assert award.status == AwardStatus.GRANTED
+    response = client.post(url, {"reason": "不需要", "confirm": "on"})
     assert response.status_code == 302
     award.refresh_from_db()
     assert award.status == AwardStatus.DECLINED and award.decline_reason == "不需要"
