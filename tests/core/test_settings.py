@@ -39,6 +39,7 @@ def production_values(tmp_path: Path) -> dict[str, str]:
         "LEDGER_SUBJECT_SECRET": secrets.token_hex(32),
         "METRICS_TOKEN": secrets.token_hex(16),
         "LEDGER_LOG_KEY_FILE": str(key_file),
+        "PORTAL_SITE_URL": "https://portal.example.gov.cn",
     }
 
 
@@ -54,7 +55,7 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
     var = tmp_path / "var"
     result = check_deploy(var, DJANGO_HTTPS="true")
     assert result.returncode != 0
-    for code in ("portal.E002", "portal.E003", "portal.E004", "portal.E005"):
+    for code in ("portal.E002", "portal.E003", "portal.E004", "portal.E005", "portal.E007"):
         assert code in result.stderr, result.stderr
     assert not (var / "dev_secret_key").exists()
     assert not (var / "keys" / "log.skey").exists()
@@ -74,6 +75,9 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
         ("METRICS_TOKEN", "", "portal.E004"),
         ("METRICS_TOKEN", "abc123", "portal.E004"),
         ("PORTAL_DEMO", "true", "portal.E006"),
+        ("PORTAL_SITE_URL", "", "portal.E007"),
+        ("PORTAL_SITE_URL", "http://portal.example.gov.cn", "portal.E007"),
+        ("PORTAL_SITE_URL", "https://portal.example.gov.cn/portal/", "portal.E007"),
     ],
 )
 def test_check_deploy_refuses_placeholders_and_weak_values(
