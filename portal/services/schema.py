@@ -22,9 +22,8 @@ from collections.abc import Mapping
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from portal.accounts.forms import resident_id_validator
 from portal.core.forms import LimitedTextField
@@ -157,7 +156,7 @@ class BankAccountField(forms.CharField):
     """A bank account number: digits only (spaces and dashes as typed are dropped)."""
 
     default_error_messages = {
-        "invalid": _lazy("Enter the account number in digits only: 8 to 30 digits."),
+        "invalid": gettext_lazy("Enter the account number in digits only: 8 to 30 digits."),
     }
 
     def to_python(self, value: object) -> str:

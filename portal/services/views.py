@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts.identity import mask_resident_id
 from portal.accounts.models import FirmRepresentative, User
 from portal.exchange.models import Dataset
 from portal.services import access, selectors, services
@@ -506,6 +507,8 @@ def _summary(application: Application) -> list[dict[str, object]]:
             value = application.data.get(str(spec["name"]))
             if spec.get("type") == "boolean":
                 value = _("Yes") if value else _("No")
+            elif spec.get("type") == "id_number" and isinstance(value, str) and value:
+                value = mask_resident_id(value)  # pages show identity numbers masked
             elif spec.get("type") == "choice":
                 for c in spec.get("choices", []):
                     if str(c.get("value")) == str(value):

@@ -96,6 +96,9 @@ def test_name_and_identity_number_come_from_the_account_whatever_is_posted(
     application.refresh_from_db()
     assert application.data["applicant_name"] == "王小明"
     assert application.data["applicant_id_number"] == applicant.id_number
+    review = client.get(reverse("services:application_review", args=[application.number]))
+    assert applicant.id_number not in review.content.decode(), "shown masked"
+    assert applicant.masked_id_number in review.content.decode()
     # A later prefill (e.g. from a policy) cannot put another identity in either.
     again = make_application(_checked_service(office), applicant)
     assert again.data["applicant_id_number"] == applicant.id_number
