@@ -97,6 +97,7 @@ def test_a_citizen_files_without_losing_work_and_sees_what_was_fetched(
         ],
     )
     citizen = make_citizen(real_name="王小明")
+    assert citizen.id_number
     record_put(
         dataset=dataset,
         department=registry,

@@ -101,7 +101,7 @@ def test_supervision_counts_applications_against_the_promise(demo_city, client):
         policy=policy,
         representative=rep,
         user=rep.user,
-        bank_account="6222",
+        bank_account="6222020200112233",
         answers={"contact_phone": "13800138000", "declaration": True},
     )
     assert result.submitted
