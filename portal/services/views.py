@@ -595,7 +595,11 @@ def application_submitted(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "services/application_submitted.html",
-        {"application": application, "email": user.email},
+        {
+            "application": application,
+            "email": user.email,
+            "department_name": localized(vars(application.department), "name"),
+        },
     )
 
 

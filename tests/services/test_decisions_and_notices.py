@@ -2,6 +2,7 @@
 applicant receives: the confirmation page, notices with absolute links, refusals with remedies."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -100,6 +101,12 @@ def test_after_submitting_the_person_gets_a_confirmation_page(
     assert application.number in page
     assert "接下来会怎样" in page and application.due_date.isoformat() in page
     assert "me@example.cn" in page and "如何跟踪进度" in page
+    # In English, the page is English through and through (data aside).
+    client.cookies["django_language"] = "en"
+    page = client.get(response["Location"]).content.decode()
+    assert "What happens next" in page and "It decides within 5 working days" in page
+    text = re.sub(r"<[^>]+>", " ", page.split('<main id="main"', 1)[1])
+    assert not re.search(r"[\u4e00-\u9fff]", text.replace(office.department.name, "")), text
 
 
 def test_the_header_shows_unread_notices_and_emails_link_absolutely(
