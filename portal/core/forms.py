@@ -58,6 +58,7 @@ class LimitedTextField(forms.CharField):
         required: bool = True,
         help_text: StrOrPromise = "",
         state_limit: bool | None = None,
+        required_message: StrOrPromise | None = None,
     ) -> None:
         self.limit = limit
         widget: Widget = forms.Textarea(attrs={"rows": rows}) if multiline else forms.TextInput()
@@ -69,6 +70,8 @@ class LimitedTextField(forms.CharField):
             help_text=limit_help(limit, help_text) if show else help_text,
         )
         self.validators.append(no_markup if multiline else no_angle_brackets)
+        if required_message is not None:
+            self.error_messages["required"] = required_message
 
     def widget_attrs(self, widget: Widget) -> dict[str, str]:
         attrs = super().widget_attrs(widget)

@@ -94,7 +94,13 @@ class EvaluationForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = LimitedTextField(label=_("Reply"), limit=2000, multiline=True, rows=3)
+    reply = LimitedTextField(
+        label=_("Reply"),
+        limit=2000,
+        multiline=True,
+        rows=3,
+        required_message=_("Write the reply."),
+    )
 
 
 class QueueFilterForm(forms.Form):

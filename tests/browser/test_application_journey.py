@@ -266,3 +266,48 @@ def test_withdrawing_works_without_javascript_after_a_confirmation(
     expect(page.locator(".messages")).to_contain_text("您已撤回申请")
     expect(page.locator("strong.status")).to_have_text("已撤回")
     context.close()
+
+
+def test_the_other_changed_pages_fit_a_phone(live_server: object, page: Page, pages: Pages) -> None:
+    """My applications (with a draft to delete), the guide with a draft, the deletion page,
+    notifications, and the back office's application and evaluation pages."""
+    from portal.services.constants import ApplicationStatus
+    from portal.services.services import evaluation_create
+    from tests.services.conftest import make_application, make_service
+
+    office = make_office()
+    approver = make_staff(office.department, StaffRole.APPROVER, StaffRole.WINDOW_CLERK)
+    service = make_service(office.department, code="wjw-phone", name="生育登记")
+    citizen = make_citizen()
+    draft = make_application(service, citizen)
+    done = make_application(
+        make_service(office.department, code="wjw-done"),
+        citizen,
+        status=ApplicationStatus.APPROVED,
+    )
+    evaluation_create(application=done, user=citizen, rating=1, comment="等了太久")
+    base = str(live_server)
+    sign_in(page, base, citizen.username)
+    for name, path in [
+        ("my-applications", "/my/applications/"),
+        ("service-with-draft", "/services/wjw-phone/"),
+        ("draft-delete", f"/my/applications/{draft.number}/delete/"),
+        ("notifications", "/my/notifications/"),
+    ]:
+        page.goto(f"{base}{path}")
+        pages.check(name)
+    expect(page.get_by_role("heading", name="消息")).to_be_visible()
+    page.get_by_role("button", name="退出").click()
+    sign_in(page, base, approver.username)
+    submitted = make_application(service, make_citizen(), status=ApplicationStatus.SUBMITTED)
+    for name, path in [
+        ("staff-application", f"/backoffice/services/applications/{submitted.number}/"),
+        ("staff-evaluations", "/backoffice/services/evaluations/"),
+    ]:
+        page.goto(f"{base}{path}")
+        pages.check(name)
+    page.locator("textarea[name=reply]").fill("")
+    page.get_by_role("button", name="发送回复").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert "error-summary" in _focused_class(page)
+    pages.check("staff-evaluations-error")
