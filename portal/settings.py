@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.accounts.context_processors.acting_as",
+                "portal.services.context_processors.unread_notices",
             ],
             # The site's one formatter of money and ratios: {% load money %}.
             "libraries": {"money": "portal.core.money"},
@@ -184,6 +185,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 SERVICES_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 SERVICES_UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", default=10)
 SERVICES_DUE_SOON_DAYS = env.int("PORTAL_DUE_SOON_DAYS", default=2)
+
+# The address people reach the portal at (scheme and host, no path): absolute links in
+# e-mails and printed documents. Required, with https://, in production (check --deploy).
+PORTAL_SITE_URL = env.str("PORTAL_SITE_URL", default="").rstrip("/")
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -8,7 +8,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.authentication_policy import lockout_message
+from portal.accounts.identity import IdentityNumberError, validate_resident_id
+from portal.core.forms import LimitedTextField
 from portal.core.validators import MOBILE_PHONE_RE
+
+
+def resident_id_validator(value: str) -> None:
+    """A form validator from the GB 11643 check (the message says what to fix)."""
+    try:
+        validate_resident_id(value)
+    except IdentityNumberError as exc:
+        raise forms.ValidationError(str(exc.message), code="id_number") from None
 
 
 class SignUpForm(forms.Form):
@@ -21,11 +31,12 @@ class SignUpForm(forms.Form):
         help_text=_("3 to 40 letters, digits, dots, dashes or underscores."),
         error_messages={"invalid": _("Use 3 to 40 letters, digits, dots, dashes or underscores.")},
     )
-    real_name = forms.CharField(label=_("Real name"), max_length=60)
+    real_name = LimitedTextField(label=_("Real name"), limit=60)
+    # Checked here (GB 11643 check character included) so that a wrong number is reported
+    # with every other error at once, not in a second round after the others are fixed.
     id_number = forms.CharField(
         label=_("Resident identity number"),
-        min_length=18,
-        max_length=18,
+        validators=[resident_id_validator],
         help_text=_("18 characters, as on your identity card."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )

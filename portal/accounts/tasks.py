@@ -2,10 +2,12 @@ from collections.abc import Callable
 
 from celery import shared_task
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.core.site import absolute_url
 
 
 def _mail_account_owner(
@@ -34,9 +36,14 @@ def send_welcome_email_task(self: object, user_id: int) -> bool:
         lambda user: (
             _(
                 "Dear %(name)s, your account %(username)s is ready. "
-                "You can now find services and follow your applications in one place."
+                "You can now find services and follow your applications in one place: "
+                "%(url)s"
             )
-            % {"name": user.real_name or user.username, "username": user.username}
+            % {
+                "name": user.real_name or user.username,
+                "username": user.username,
+                "url": absolute_url(reverse("accounts:login")),
+            }
         ),
     )
 

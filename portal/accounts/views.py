@@ -16,6 +16,7 @@ from portal.accounts.forms import ActAsForm, SignUpForm
 from portal.accounts.models import User
 from portal.accounts.selectors import representation_get, representation_list_for_user
 from portal.accounts.services import citizen_sign_up_submit
+from portal.core.site import site_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,4 +107,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
                 )
                 % {"minutes": max(1, wait // 60)},
             )
+        # The link in the e-mail points at the configured public address, not at whatever
+        # host the request named.
+        self.extra_email_context = {"site_url": site_url()}
         return super().post(request, *args, **kwargs)

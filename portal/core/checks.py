@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -122,6 +123,7 @@ def production_secrets(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -
         id="portal.E004",
     )
     errors += _log_key_errors()
+    errors += _site_url_errors()
     if settings.PORTAL_DEMO:
         errors.append(
             Error(
@@ -131,6 +133,23 @@ def production_secrets(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -
             )
         )
     return errors
+
+
+def _site_url_errors() -> list[Error]:
+    """E-mails and documents link to the portal: its public address must be known."""
+    url = settings.PORTAL_SITE_URL
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.netloc and parts.path in ("", "/"):
+        return []
+    return [
+        Error(
+            "PORTAL_SITE_URL is not the portal's public https:// address"
+            + (f" ({url!r})." if url else " (it is not set)."),
+            hint="Set PORTAL_SITE_URL to e.g. https://portal.example.gov.cn (no path): "
+            "the links in e-mails and on decision documents use it.",
+            id="portal.E008",
+        )
+    ]
 
 
 def _log_key_errors() -> list[Error]:

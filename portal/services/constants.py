@@ -30,6 +30,7 @@ class FieldKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     PHONE = "phone", _("Mobile phone")
     ID_NUMBER = "id_number", _("Resident identity number")
+    BANK_ACCOUNT = "bank_account", _("Bank account number")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -136,6 +137,25 @@ PROGRESS_STEPS: list[tuple[StrPromise, frozenset[ApplicationStatus]]] = [
 class MaterialSource(models.TextChoices):
     UPLOAD = "upload", _("Uploaded")
     EXCHANGE = "exchange", _("Fetched from another department")
+
+
+class DecisionKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval")
+    REFUSAL = "refusal", _("Notice of non-acceptance")
+    REJECTION = "rejection", _("Decision not to approve")
+
+
+# The document each decision is written in (Administrative Licensing Law arts. 32, 38).
+DECISION_TITLES: dict[str, str] = {
+    DecisionKind.APPROVAL: "准予许可决定书",
+    DecisionKind.REFUSAL: "不予受理通知书",
+    DecisionKind.REJECTION: "不予许可决定书",
+}
+# Remedies against a refusal or rejection, in calendar time from when the person learns of it:
+# administrative reconsideration within 60 days (行政复议法 2023 art. 20) and an
+# administrative lawsuit within 6 months (行政诉讼法 art. 46).
+RECONSIDERATION_DAYS = 60
+LAWSUIT_MONTHS = 6
 
 
 class EvaluationStatus(models.TextChoices):

@@ -70,7 +70,14 @@ FIRM_STEP: dict[str, object] = {
         _field(
             "uscc", "text", "统一社会信用代码", "Unified social credit code", prefill="firm.uscc"
         ),
-        _field("contact_name", "text", "联系人", "Contact person", prefill="applicant.real_name"),
+        _field(
+            "contact_name",
+            "text",
+            "联系人",
+            "Contact person",
+            prefill="applicant.real_name",
+            editable=True,
+        ),
         _field("contact_phone", "phone", "联系电话", "Contact phone", prefill="applicant.phone"),
     ],
 }
@@ -259,9 +266,12 @@ SERVICES: list[DemoService] = [
         "keywords": "失业金 失业 unemployment benefit",
         "fields": [
             _field("last_employer", "text", "原工作单位", "Last employer"),
-            _field("left_on", "date", "离职日期", "Left on"),
+            _field("left_on", "date", "离职日期", "Left on", when="past"),
             _field(
-                "bank_account", "text", "社保卡银行账号", "Bank account of the social security card"
+                "bank_account",
+                "bank_account",
+                "社保卡银行账号",
+                "Bank account of the social security card",
             ),
         ],
         "materials": [
@@ -287,7 +297,7 @@ SERVICES: list[DemoService] = [
         "keywords": "技能证书 补贴 skills certificate subsidy",
         "fields": [
             _field("certificate_number", "text", "职业资格证书编号", "Certificate number"),
-            _field("issued_on", "date", "发证日期", "Issued on"),
+            _field("issued_on", "date", "发证日期", "Issued on", when="past"),
         ],
         "materials": [_material("certificate", "职业资格证书", "Certificate")],
         "basis": "《关于实施职业技能提升行动“互联网+职业技能培训计划”的通知》",
@@ -303,8 +313,10 @@ SERVICES: list[DemoService] = [
         "days": (20, 10),
         "keywords": "退休 养老金 pension retire",
         "fields": [
-            _field("retire_on", "date", "拟退休日期", "Retirement date"),
-            _field("bank_account", "text", "领取养老金银行账号", "Bank account for the pension"),
+            _field("retire_on", "date", "拟退休日期", "Retirement date", when="future"),
+            _field(
+                "bank_account", "bank_account", "领取养老金银行账号", "Bank account for the pension"
+            ),
         ],
         "materials": [
             _material(
@@ -387,7 +399,7 @@ SERVICES: list[DemoService] = [
         "fields": [
             _field("tax_year", "integer", "所得年度", "Tax year", min=2019, max=2030),
             _field("refund", "decimal", "应退税额（元）", "Refund (CNY)", min=0),
-            _field("bank_account", "text", "退税银行账号", "Bank account"),
+            _field("bank_account", "bank_account", "退税银行账号", "Bank account"),
         ],
         "materials": [],
         "basis": "《中华人民共和国个人所得税法》第十一条",
@@ -432,7 +444,7 @@ SERVICES: list[DemoService] = [
         "keywords": "居住证 暂住 residence permit",
         "fields": [
             _field("address", "text", "居住地址", "Address here"),
-            _field("since", "date", "居住起始日期", "Living here since"),
+            _field("since", "date", "居住起始日期", "Living here since", when="past"),
         ],
         "materials": [
             _material("photo", "近期免冠照片", "Photo"),
@@ -452,7 +464,7 @@ SERVICES: list[DemoService] = [
         "keywords": "出生 报户口 新生儿 newborn baby birth registration",
         "fields": [
             _field("child_name", "text", "新生儿姓名", "Child's name"),
-            _field("birth_date", "date", "出生日期", "Date of birth"),
+            _field("birth_date", "date", "出生日期", "Date of birth", when="past"),
             _field(
                 "child_sex",
                 "choice",
@@ -539,7 +551,7 @@ SERVICES: list[DemoService] = [
         "fields": [
             _field("policy_title", "text", "申报政策名称", "Policy applied under"),
             _field("amount", "decimal", "申请金额（万元）", "Amount claimed (10k CNY)", min=0),
-            _field("bank_account", "text", "收款账号", "Bank account"),
+            _field("bank_account", "bank_account", "收款账号", "Bank account"),
             _field("notes", "textarea", "申报说明", "Notes", False),
         ],
         "materials": [
@@ -571,7 +583,7 @@ SERVICES: list[DemoService] = [
         "fields": [
             _field("project_name", "text", "项目名称", "Project name"),
             _field("investment", "decimal", "总投资（万元）", "Investment (10k CNY)", min=0),
-            _field("start_on", "date", "计划开工日期", "Planned start"),
+            _field("start_on", "date", "计划开工日期", "Planned start", when="future"),
         ],
         "materials": [BUSINESS_LICENCE, _material("plan", "项目建议书", "Project proposal")],
         "basis": "《企业投资项目核准和备案管理条例》",
@@ -589,7 +601,7 @@ SERVICES: list[DemoService] = [
         "fields": [
             _field("spouse_name", "text", "对方姓名", "Partner's name"),
             _field("spouse_id_number", "id_number", "对方身份证号码", "Partner's identity number"),
-            _field("appointment_on", "date", "预约登记日期", "Appointment date"),
+            _field("appointment_on", "date", "预约登记日期", "Appointment date", when="future"),
         ],
         "materials": [
             _material(
@@ -632,7 +644,7 @@ SERVICES: list[DemoService] = [
         "days": (5, 1),
         "keywords": "生育 登记 怀孕 生育津贴 birth maternity",
         "fields": [
-            _field("expected_on", "date", "预产期", "Due date"),
+            _field("expected_on", "date", "预产期", "Due date", when="future"),
             _field("child_order", "integer", "生育孩次", "Which child", min=1, max=10),
         ],
         "materials": [
@@ -657,7 +669,7 @@ SERVICES: list[DemoService] = [
         "keywords": "出生证 出生医学证明 birth certificate",
         "fields": [
             _field("child_name", "text", "新生儿姓名", "Child's name"),
-            _field("birth_date", "date", "出生日期", "Date of birth"),
+            _field("birth_date", "date", "出生日期", "Date of birth", when="past"),
             _field("hospital", "text", "出生医院", "Hospital"),
         ],
         "materials": [_material("delivery_record", "分娩记录", "Delivery record")],

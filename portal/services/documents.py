@@ -1,4 +1,6 @@
-"""The decision document (准予许可决定书) as a PDF, drawn with ReportLab's built-in CJK font."""
+"""Decision documents as PDF, drawn with ReportLab's built-in CJK font: the approval
+(准予许可决定书), and the refusal to accept (不予受理通知书) or rejection (不予许可决定书), which
+state the reason and the remedies (Administrative Licensing Law art. 38)."""
 
 import io
 from dataclasses import dataclass
@@ -21,6 +23,11 @@ class DecisionText:
     decided_on: str
     code: str
     verify_path: str
+    title: str = "准予许可决定书"
+    # The decision in words; the approval's standard text when empty.
+    body: str = ""
+    reason: str = ""
+    remedies: str = ""
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -39,19 +46,30 @@ def decision_pdf(text: DecisionText) -> bytes:
     page.setFont(FONT, 20)
     page.drawCentredString(width / 2, height - 40 * mm, text.department_name)
     page.setFont(FONT, 18)
-    page.drawCentredString(width / 2, height - 55 * mm, "准予许可决定书")
+    page.drawCentredString(width / 2, height - 55 * mm, text.title)
     page.setFont(FONT, 11)
     page.drawCentredString(width / 2, height - 63 * mm, f"申请编号：{text.number}")
     y = height - 85 * mm
     page.setFont(FONT, 13)
     page.drawString(25 * mm, y, f"{text.applicant_name}：")
-    body = (
+    body = text.body or (
         f"你（单位）提出的“{text.service_name}”申请（申请编号 {text.number}），"
         f"经审查，符合法定条件和标准，根据有关规定，决定准予许可。"
     )
-    for line in _wrap(body, 34):
-        y -= 9 * mm
-        page.drawString(32 * mm, y, line)
+    paragraphs = [body]
+    if text.reason:
+        paragraphs.append(f"理由：{text.reason}")
+    if text.remedies:
+        paragraphs.append(text.remedies)
+    for paragraph in paragraphs:
+        for line in _wrap(paragraph, 34):
+            y -= 9 * mm
+            if y < 50 * mm:  # a long reason continues on the next page
+                page.showPage()
+                page.setFont(FONT, 13)
+                y = height - 30 * mm
+            page.drawString(32 * mm, y, line)
+        y -= 3 * mm
     y -= 25 * mm
     page.drawRightString(width - 25 * mm, y, text.department_name)
     y -= 8 * mm

@@ -6,9 +6,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from portal.core.forms import LimitedTextField
 from portal.services.constants import STAFF_ACTIONS, ApplicationStatus
-from portal.services.models import ServiceItem
 
 
 class SearchForm(forms.Form):
@@ -23,6 +24,9 @@ class SearchForm(forms.Form):
 
 
 class MaterialUploadForm(forms.Form):
+    """Which material a file is for: only those that are not fetched from another department
+    (a fetched one is never offered, so an upload cannot silently take its place)."""
+
     requirement = forms.ChoiceField(label=_("Material"))
     file = forms.FileField(
         label=_("File (PDF, JPEG or PNG)"),
@@ -34,29 +38,37 @@ class MaterialUploadForm(forms.Form):
         data: Mapping[str, object] | None = None,
         files: MultiValueDict[str, UploadedFile] | None = None,
         *,
-        service: ServiceItem,
+        choices: list[tuple[str, str]],
     ) -> None:
         super().__init__(data, files)
         field = self.fields["requirement"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [
-            (str(m["code"]), str(m["name"])) for m in service.materials if isinstance(m, dict)
-        ]
+        # With more than one, the person chooses: nothing is preselected.
+        options: list[tuple[str, StrOrPromise]] = list(choices)
+        field.choices = options if len(options) == 1 else [("", _("— choose —")), *options]
+        field.error_messages["required"] = _("Choose which material the file is.")
+        self.fields["file"].error_messages["required"] = _("Choose a file to upload.")
 
 
 class ApplicantActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("withdraw", "withdraw"), ("resubmit", "resubmit")])
+    confirmed = forms.BooleanField(required=False)
+
+
+REASON_LIMIT = 1000
 
 
 class StaffActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a.value, a.label) for a in STAFF_ACTIONS])
-    reason = forms.CharField(
+    reason = LimitedTextField(
         label=_("Reason or note"),
         required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        limit=REASON_LIMIT,
+        multiline=True,
+        rows=3,
         help_text=_("Required to refuse, reject or ask for a supplement; the applicant reads it."),
     )
+    confirmed = forms.BooleanField(required=False)
 
 
 class LookupForm(forms.Form):
@@ -76,17 +88,18 @@ class EvaluationForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    comment = LimitedTextField(
+        label=_("Comment"), required=False, limit=1000, multiline=True, rows=3
     )
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label=_("Reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    reply = LimitedTextField(
+        label=_("Reply"),
+        limit=2000,
+        multiline=True,
+        rows=3,
+        required_message=_("Write the reply."),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.services.constants import (
     Action,
     ApplicationStatus,
+    DecisionKind,
     EvaluationStatus,
     MaterialSource,
     ThemeKind,
@@ -286,6 +287,8 @@ class Material(models.Model):
     )
     # The granted fields as (label, value) pairs: the material the service's department read.
     exchange_data = models.JSONField(null=True, blank=True)
+    # Why a 免提交 read was refused (then the person uploads the material instead).
+    fetch_problem = models.CharField(_("why it could not be fetched"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -328,10 +331,14 @@ class Notification(models.Model):
 
 
 class DecisionDocument(models.Model):
-    """The approval document (PDF) with a code anyone can check at /services/verify/<code>."""
+    """The decision (PDF) with a code anyone can check at /services/verify/<code>: approval
+    (准予许可决定书), refusal to accept (不予受理通知书) or rejection (不予许可决定书)."""
 
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="decision_document"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=DecisionKind.choices, default=DecisionKind.APPROVAL
     )
     code = models.CharField(_("verification code"), max_length=32, unique=True)
     file = models.FileField(_("file"), upload_to="decisions/%Y/")

@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,18 +25,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, User
+from portal.core.site import absolute_url
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
-from portal.exchange.models import Dataset
+from portal.exchange.models import Access, Dataset
 from portal.exchange.services import Reader, ReadResult, exchange_read
 from portal.services import access
 from portal.services.constants import (
     ACCEPTED_UPLOADS,
     DECIDED_STATUSES,
+    DECISION_TITLES,
+    LAWSUIT_MONTHS,
     POOR_RATING_MAX,
+    RECONSIDERATION_DAYS,
     TRANSITIONS,
     Action,
     ApplicationStatus,
+    DecisionKind,
     EvaluationStatus,
     MaterialSource,
     ThemeKind,
@@ -52,12 +58,23 @@ from portal.services.models import (
     ServiceItem,
     Theme,
 )
-from portal.services.schema import schema_errors, schema_fields, step_form, to_form_data, to_json
+from portal.services.schema import (
+    localized,
+    locked_values,
+    prefill_value,
+    schema_errors,
+    schema_fields,
+    step_form,
+    to_form_data,
+    to_json,
+)
 from portal.services.selectors import DEPARTMENTS_CACHE_KEY
 from portal.services.uploads import upload_structure_error
 from portal.services.workdays import add_working_days, working_days_between
 
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUPPLEMENT_REQUESTED})
+# What is kept of a wrong value typed before going back a step (it is checked again later).
+KEPT_TEXT_MAX = 10_000
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 # --- Catalogue ---------------------------------------------------------------------------
@@ -198,13 +215,11 @@ def _next_number(year: int) -> str:
     return f"SQ-{year}-{seq.last_value:06d}"
 
 
-def _prefill_value(source: str, applicant: User, firm: Firm | None) -> object:
-    owner, _dot, attr = source.partition(".")
-    if owner == "applicant":
-        return getattr(applicant, attr, "") or None
-    if owner == "firm" and firm is not None:
-        return getattr(firm, attr, "") or None
-    return None
+def application_locked_values(application: Application) -> dict[str, object]:
+    """Who the applicant is, from the account: the values of the form's locked fields."""
+    return locked_values(
+        application.service.form_schema, applicant=application.applicant, firm=application.firm
+    )
 
 
 @transaction.atomic
@@ -220,8 +235,9 @@ def application_create_draft(
     ``prefill`` gives values of form fields by name (unknown names are ignored; values are
     checked when the applicant saves each step and when they submit). Fields declared with a
     ``prefill`` source (e.g. ``applicant.real_name``, ``firm.uscc``) are filled from the
-    profile. Raises PermissionDenied when the person may not apply in that identity and
-    ValidationError when the service is not open to it.
+    profile; identity fields (``schema.is_locked``) always hold the account's values, whatever
+    ``prefill`` says. Raises PermissionDenied when the person may not apply in that identity
+    and ValidationError when the service is not open to it.
     """
     if not applicant.is_authenticated or not applicant.is_citizen:
         raise PermissionDenied(_("Only citizens and firm representatives file applications."))
@@ -238,13 +254,14 @@ def application_create_draft(
     for spec in schema_fields(service.form_schema):
         source = spec.get("prefill")
         if isinstance(source, str):
-            value = _prefill_value(source, applicant, firm)
+            value = prefill_value(source, applicant=applicant, firm=firm)
             if value is not None:
                 data[str(spec["name"])] = value
     known = {str(spec["name"]) for spec in schema_fields(service.form_schema)}
     for key, value in (prefill or {}).items():
         if key in known and value is not None:
             data[key] = to_json(value)
+    data.update(locked_values(service.form_schema, applicant=applicant, firm=firm))
     return Application.objects.create(
         number=_next_number(timezone.localdate().year),
         service=service,
@@ -253,6 +270,62 @@ def application_create_draft(
         firm=firm,
         data=data,
     )
+
+
+def application_draft_find(
+    *, service: ServiceItem, applicant: User, firm: Firm | None
+) -> Application | None:
+    """The person's unfinished draft of this service in this identity, if there is one."""
+    return (
+        Application.objects.filter(
+            service=service, applicant=applicant, firm=firm, status=ApplicationStatus.DRAFT
+        )
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def application_draft_open(
+    *,
+    service: ServiceItem,
+    applicant: User,
+    firm: Firm | None,
+    copy_from: Application | None = None,
+) -> tuple[Application, bool]:
+    """ "Apply online": resume the person's draft of this service, or start one (one each).
+
+    Returns the draft and whether it was resumed. The applicant's row is locked so that two
+    clicks at once still make one draft. ``copy_from`` (applying again after a refusal)
+    starts from what was filed then, when there is no draft to resume.
+    """
+    User.objects.select_for_update().filter(pk=applicant.pk).first()
+    existing = application_draft_find(service=service, applicant=applicant, firm=firm)
+    if existing is not None:
+        return existing, True
+    prefill: dict[str, object] = {}
+    if copy_from is not None:
+        if not access.person_may_act(user=applicant, application=copy_from):
+            raise PermissionDenied(_("This is not your application."))
+        prefill = dict(copy_from.data)
+    draft = application_create_draft(
+        service=service, applicant=applicant, firm=firm, prefill=prefill
+    )
+    return draft, False
+
+
+@transaction.atomic
+def application_draft_delete(*, application: Application, user: User) -> None:
+    """Delete a draft that was never submitted, with its uploaded files."""
+    application = _lock(application)
+    if not access.person_may_act(user=user, application=application):
+        raise PermissionDenied(_("This is not your application."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("Only a draft that was never submitted can be deleted."))
+    files = [m.file for m in application.materials.all() if m.file]
+    application.delete()
+    for stored in files:
+        transaction.on_commit(partial(stored.storage.delete, stored.name))
 
 
 def _lock(application: Application) -> Application:
@@ -278,23 +351,42 @@ def application_step_save(
     step: int,
     values: Mapping[str, object],
     draft: bool = False,
+    leaving: bool = False,
 ) -> Application:
-    """Check and keep one step of the form; errors per field (``draft`` skips required ones)."""
+    """Check and keep one step of the form; errors per field (``draft`` skips required ones).
+
+    Identity fields keep the account's values whatever is posted. ``leaving`` (the person
+    goes back a step) keeps everything typed: valid values as cleaned, the others as typed,
+    so that nothing is lost; they are checked again before the application can be submitted.
+    """
     application = _lock(application)
     _check_editable(application=application, user=user)
     steps = application.service.form_steps
     if not 0 <= step < len(steps):
         raise ValidationError(_("There is no such step."))
-    form = step_form(application.service.form_schema, step, data=values, draft=draft)
-    if not form.is_valid():
-        raise ValidationError(
-            {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-        )
+    locked = application_locked_values(application)
+    form = step_form(
+        application.service.form_schema,
+        step,
+        data=values,
+        draft=draft or leaving,
+        locked=locked,
+    )
     data = dict(application.data)
+    if not form.is_valid():
+        if not leaving:
+            raise ValidationError(
+                {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+            )
+        for name in form.errors:
+            raw = values.get(name)
+            if name in form.fields and isinstance(raw, str):
+                data[name] = raw[:KEPT_TEXT_MAX]
     for name, value in form.cleaned_data.items():
         data[name] = to_json(value)
+    data.update(locked)
     application.data = data
-    if not draft:
+    if not draft and not leaving:
         application.current_step = max(application.current_step, step + 1)
     application.save(update_fields=["data", "current_step", "updated_at"])
     return application
@@ -336,8 +428,28 @@ def material_upload(
     """Keep an uploaded material after checking its type by content, its size and the count."""
     application = _lock(application)
     _check_editable(application=application, user=user)
-    if application.service.material_spec(requirement_code) is None:
+    spec = application.service.material_spec(requirement_code)
+    if spec is None:
         raise ValidationError({"requirement": _("This service does not ask for that material.")})
+    fetched = application.materials.filter(
+        requirement_code=requirement_code, source=MaterialSource.EXCHANGE, fetch_problem=""
+    ).first()
+    if fetched is not None:
+        # Never let an upload silently take the place of data already fetched for it.
+        raise ValidationError(
+            {
+                "requirement": _(
+                    "“%(name)s” has already been fetched from %(department)s: "
+                    "there is nothing to upload for it."
+                )
+                % {
+                    "name": localized(spec, "name"),
+                    "department": localized(vars(fetched.exchange_department), "name")
+                    if fetched.exchange_department
+                    else "",
+                }
+            }
+        )
     uploaded = application.materials.filter(source=MaterialSource.UPLOAD).count()
     if uploaded >= max_files:
         raise ValidationError(
@@ -417,7 +529,9 @@ def _fetch_material(
     system = _department_system(application.department_id)
     subject = _subject_of(application, dataset)
     if system is None or not subject:
-        return None, _("the data could not be requested")
+        why = _("the data could not be requested")
+        _fetch_failed(application=application, spec=spec, dataset=dataset, why=why, access=None)
+        return None, why
     fields = spec.get("exchange_fields")
     result = exchange_read(
         reader=Reader(department=system.department, system=system),
@@ -428,7 +542,11 @@ def _fetch_material(
         application_number=application.number,
     )
     if not result.granted:
-        return None, result.reason_label
+        why = str(result.reason_label)
+        _fetch_failed(
+            application=application, spec=spec, dataset=dataset, why=why, access=result.access
+        )
+        return None, why
     material = Material.objects.create(
         application=application,
         requirement_code=str(spec["code"]),
@@ -439,6 +557,81 @@ def _fetch_material(
         exchange_data=[[label, value] for label, value in result.labelled_data],
     )
     return material, ""
+
+
+def _fetch_failed(
+    *,
+    application: Application,
+    spec: Mapping[str, object],
+    dataset: Dataset,
+    why: str,
+    access: Access | None,
+) -> Material:
+    """Remember a refused fetch, so the materials step says early that it must be uploaded."""
+    return Material.objects.create(
+        application=application,
+        requirement_code=str(spec["code"]),
+        source=MaterialSource.EXCHANGE,
+        exchange_dataset=dataset.code,
+        exchange_department=dataset.owner,
+        exchange_access=access,
+        fetch_problem=why[:200],
+    )
+
+
+def _to_fetch(application: Application) -> list[tuple[Mapping[str, object], Dataset]]:
+    """免提交 materials with neither an upload nor a successful fetch yet."""
+    # Uploads and successful fetches (a refused fetch is the one kind with a problem).
+    have = set(
+        application.materials.filter(fetch_problem="").values_list("requirement_code", flat=True)
+    )
+    datasets = {
+        d.code: d
+        for d in Dataset.objects.select_related("owner").filter(
+            code__in=[str(m.get("exchange_dataset")) for m in application.service.materials]
+        )
+    }
+    out = []
+    for spec in application.service.materials:
+        dataset = datasets.get(str(spec.get("exchange_dataset") or ""))
+        if dataset is not None and str(spec["code"]) not in have:
+            out.append((spec, dataset))
+    return out
+
+
+@transaction.atomic
+def application_materials_fetch(
+    *, application: Application, user: User, retry: bool = False
+) -> list[Material]:
+    """免提交 when the materials step opens: fetch what another department holds, once.
+
+    Each material is read once per application (every read is a ledger entry, so opening
+    the page again does not read again); a refused read is kept with its reason so that the
+    page says at once that the material must be uploaded. ``retry`` reads the refused ones
+    again (the person asks, e.g. after the record was corrected at its department).
+    """
+    application = _lock(application)
+    _check_editable(application=application, user=user)
+    if application.status != ApplicationStatus.DRAFT:
+        return []
+    if retry:
+        application.materials.filter(source=MaterialSource.EXCHANGE).exclude(
+            fetch_problem=""
+        ).delete()
+    pending = _to_fetch(application)
+    done_before = set(
+        application.materials.filter(source=MaterialSource.EXCHANGE).values_list(
+            "requirement_code", flat=True
+        )
+    )
+    out = []
+    for spec, dataset in pending:
+        if str(spec["code"]) in done_before:
+            continue  # refused before: shown as such until the person asks to try again
+        material, _why = _fetch_material(application=application, spec=spec, dataset=dataset)
+        if material is not None:
+            out.append(material)
+    return out
 
 
 @dataclass(frozen=True)
@@ -467,42 +660,39 @@ def application_submit(*, application: Application, user: User) -> SubmitResult:
         raise PermissionDenied(_("This is not your application."))
     if application.status not in TRANSITIONS[Action.SUBMIT].sources:
         raise ValidationError(_("This application has already been submitted."))
+    application.data = {**application.data, **application_locked_values(application)}
     errors: dict[str, list[str]] = form_errors(application)
     uploaded = set(
         application.materials.filter(source=MaterialSource.UPLOAD).values_list(
             "requirement_code", flat=True
         )
     )
-    datasets = {
-        d.code: d
-        for d in Dataset.objects.select_related("owner").filter(
-            code__in=[str(m.get("exchange_dataset")) for m in application.service.materials]
-        )
+    exchange_codes = {
+        str(m["code"]) for m in application.service.materials if m.get("exchange_dataset")
     }
-    to_fetch: list[tuple[Mapping[str, object], Dataset]] = []
     missing: list[str] = []
     for spec in application.service.materials:
         code = str(spec["code"])
-        if code in uploaded:
-            continue
-        dataset = datasets.get(str(spec.get("exchange_dataset") or ""))
-        if dataset is not None:
-            to_fetch.append((spec, dataset))
-        elif spec.get("required"):
-            missing.append(_("Upload “%(name)s”.") % {"name": spec["name"]})
+        if code not in uploaded and code not in exchange_codes and spec.get("required"):
+            missing.append(_("Upload “%(name)s”.") % {"name": localized(spec, "name")})
     if missing:
         errors["materials"] = missing
     if errors:
         raise ValidationError(errors)
-    # An earlier attempt's fetched data is replaced by a fresh read.
-    application.materials.filter(source=MaterialSource.EXCHANGE).delete()
+    # Data fetched when the materials step opened is used as it is; what was refused then is
+    # asked for once more (the record may have been corrected since).
+    application.materials.filter(source=MaterialSource.EXCHANGE).exclude(fetch_problem="").delete()
     problems: list[str] = []
-    for spec, dataset in to_fetch:
+    for spec, dataset in _to_fetch(application):
         material, why = _fetch_material(application=application, spec=spec, dataset=dataset)
         if material is None and spec.get("required"):
             problems.append(
                 _("“%(name)s” could not be fetched from %(department)s (%(why)s); upload it.")
-                % {"name": spec["name"], "department": dataset.owner.name, "why": why}
+                % {
+                    "name": localized(spec, "name"),
+                    "department": localized(vars(dataset.owner), "name"),
+                    "why": why,
+                }
             )
     if problems:
         return SubmitResult(application=application, problems=problems)
@@ -553,8 +743,10 @@ def _move(
         to_status=transition.target,
         reason=visible_text(reason),
     )
-    if action == Action.APPROVE:
-        _decision_issue(application=application, at=now)
+    if action in DOCUMENT_KINDS:
+        _decision_issue(
+            application=application, at=now, kind=DOCUMENT_KINDS[action], reason=event.reason
+        )
     _notify(application=application, event=event)
     return event
 
@@ -602,7 +794,29 @@ def application_transition(
     return application
 
 
-def _decision_issue(*, application: Application, at: dt.datetime) -> DecisionDocument:
+DOCUMENT_KINDS = {
+    Action.APPROVE: DecisionKind.APPROVAL,
+    Action.REFUSE: DecisionKind.REFUSAL,
+    Action.REJECT: DecisionKind.REJECTION,
+}
+REMEDIES_TEXT = (
+    "如不服本决定，可以自收到本文书之日起{days}日内依法申请行政复议，"
+    "或者自收到本文书之日起{months}个月内依法向人民法院提起行政诉讼。"
+)
+
+
+def _decision_body(application: Application, kind: DecisionKind) -> str:
+    filed = f"你（单位）提出的“{application.service.name}”申请（申请编号 {application.number}）"
+    if kind == DecisionKind.REFUSAL:
+        return f"{filed}，经审查，不予受理。"
+    if kind == DecisionKind.REJECTION:
+        return f"{filed}，经审查，不符合法定条件和标准，决定不予许可。"
+    return ""
+
+
+def _decision_issue(
+    *, application: Application, at: dt.datetime, kind: DecisionKind, reason: str
+) -> DecisionDocument:
     code = secrets.token_hex(8).upper()
     applicant = application.firm.name if application.firm else str(application.applicant)
     pdf = decision_pdf(
@@ -613,11 +827,20 @@ def _decision_issue(*, application: Application, at: dt.datetime) -> DecisionDoc
             applicant_name=applicant,
             decided_on=timezone.localdate(at).strftime("%Y年%m月%d日"),
             code=code,
-            verify_path=reverse("services:verify", kwargs={"code": code}),
+            verify_path=absolute_url(reverse("services:verify", kwargs={"code": code})),
+            title=DECISION_TITLES[kind],
+            body=_decision_body(application, kind),
+            reason=reason if kind != DecisionKind.APPROVAL else "",
+            remedies=(
+                REMEDIES_TEXT.format(days=RECONSIDERATION_DAYS, months=LAWSUIT_MONTHS)
+                if kind != DecisionKind.APPROVAL
+                else ""
+            ),
         )
     )
     document = DecisionDocument(
         application=application,
+        kind=kind,
         code=code,
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_at=at,
@@ -738,7 +961,14 @@ def notification_email_send(*, notification_id: int) -> bool:
         ]
         if event.reason:
             lines.append(_("Reason: %(reason)s") % {"reason": event.reason})
-        lines.append(_("Follow it at %(path)s") % {"path": reverse("services:my_applications")})
+        lines.append(
+            _("Follow it at %(path)s")
+            % {
+                "path": absolute_url(
+                    reverse("services:application_detail", args=[application.number])
+                )
+            }
+        )
         send_mail(
             subject=str(subject),
             message="\n".join(str(line) for line in lines),

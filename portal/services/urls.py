@@ -39,6 +39,16 @@ urlpatterns = [
         name="application_review",
     ),
     path(
+        "my/applications/<str:number>/submitted/",
+        views.application_submitted,
+        name="application_submitted",
+    ),
+    path(
+        "my/applications/<str:number>/delete/",
+        views.draft_delete,
+        name="draft_delete",
+    ),
+    path(
         "my/applications/<str:number>/action/",
         views.application_action,
         name="application_action",

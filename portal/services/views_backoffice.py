@@ -5,15 +5,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.models import User
 from portal.backoffice.access import staff_required
+from portal.core.text import visible_text
 from portal.exchange import access as exchange_access
 from portal.exchange.models import Dataset
 from portal.exchange.services import ReadResult
 from portal.services import access, selectors, services
+from portal.services.constants import TRANSITIONS, Action
+from portal.services.feedback import CONFIRM_ACTIONS, action_done_message, confirm_question
 from portal.services.forms import LookupForm, QueueFilterForm, ReplyForm, StaffActionForm
 from portal.services.models import Application
 from portal.services.views import (
@@ -128,16 +132,42 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @staff_required
 def act(request: HttpRequest, number: str) -> HttpResponse:
-    """Accept, refuse, review, ask for a supplement, approve or reject, with the reason."""
+    """Accept, refuse, review, ask for a supplement, approve or reject, with the reason.
+
+    A move that cannot be undone (approve, refuse, reject) is first shown on a confirmation
+    page that posts it again with ``confirmed`` (no JavaScript needed).
+    """
     application = _application(request, number)
     form = StaffActionForm(request.POST)
     if form.is_valid():
+        action = Action(form.cleaned_data["action"])
+        reason = form.cleaned_data["reason"]
+        transition = TRANSITIONS[action]
+        needs_reason = transition.reason_required and not visible_text(reason)
+        user = _staff(request)
+        available = action in selectors.actions_available(application=application, user=user)
+        if (
+            action in CONFIRM_ACTIONS
+            and available
+            and not form.cleaned_data["confirmed"]
+            and not needs_reason
+        ):
+            return render(
+                request,
+                "services/confirm.html",
+                {
+                    "application": application,
+                    "action": action,
+                    "reason": reason,
+                    "question": confirm_question(action),
+                    "post_url": reverse("services:staff_act", args=[number]),
+                    "cancel_url": reverse("services:staff_application", args=[number]),
+                    "staff_view": True,
+                },
+            )
         try:
             services.application_transition(
-                application=application,
-                action=form.cleaned_data["action"],
-                user=_staff(request),
-                reason=form.cleaned_data["reason"],
+                application=application, action=action, user=user, reason=reason
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -146,7 +176,8 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Application %(number)s updated.") % {"number": number})
+            application.refresh_from_db()
+            messages.success(request, action_done_message(action, application))
             return redirect("services:staff_application", number=number)
     application.refresh_from_db()
     return _render_application(request, application, action_form=form, status=400)
@@ -186,6 +217,29 @@ def decision_file(request: HttpRequest, number: str) -> HttpResponse:
     return decision_response(_application(request, number))
 
 
+def _render_evaluations(
+    request: HttpRequest, *, bound: ReplyForm | None = None, bound_id: int | None = None
+) -> HttpResponse:
+    user = _staff(request)
+    assert user.department is not None
+    page = Paginator(selectors.evaluation_queue(department=user.department), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "services/backoffice/evaluations.html",
+        {
+            "page": page,
+            "department": user.department,
+            # Only those who may answer see a reply box (a clerk would meet a refusal).
+            "may_reply": access.may_reply_evaluation(user=user, department=user.department),
+            "bound": bound,
+            "bound_id": bound_id,
+        },
+        status=400 if bound is not None else 200,
+    )
+
+
 @require_GET
 @staff_required
 def evaluations(request: HttpRequest) -> HttpResponse:
@@ -194,31 +248,30 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     assert user.department is not None
     if not access.staff_may_handle(user=user, department=user.department):
         raise PermissionDenied(_("Your roles do not include handling applications."))
-    page = Paginator(selectors.evaluation_queue(department=user.department), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "services/backoffice/evaluations.html",
-        {"page": page, "form": ReplyForm(), "department": user.department},
-    )
+    return _render_evaluations(request)
 
 
 @require_POST
 @staff_required
 def evaluation_reply(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """Answer a poor rating; a refused reply comes back with its text kept."""
     user = _staff(request)
     evaluation = access.access_evaluation_for_reply(user=user, evaluation_id=evaluation_id)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, auto_id=f"reply-{evaluation.pk}-%s")
     if form.is_valid():
         try:
             services.evaluation_reply(
                 evaluation=evaluation, user=user, reply=form.cleaned_data["reply"]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {"reply": exc.messages}
+            for field, errors in problems.items():
+                form.add_error("reply" if field not in form.fields else field, errors)
         else:
-            messages.success(request, _("Reply saved."))
-    else:
-        messages.error(request, _("Write the reply."))
-    return redirect("services:evaluations")
+            messages.success(
+                request,
+                _("Reply to the rating of %(number)s sent; the applicant can read it there.")
+                % {"number": evaluation.application.number},
+            )
+            return redirect("services:evaluations")
+    return _render_evaluations(request, bound=form, bound_id=evaluation.pk)

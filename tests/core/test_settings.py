@@ -48,6 +48,7 @@ def production_values(tmp_path: Path) -> dict[str, str]:
         "LEDGER_SUBJECT_SECRET": secrets.token_hex(32),
         "METRICS_TOKEN": secrets.token_hex(16),
         "LEDGER_LOG_KEY_FILE": str(key_file),
+        "PORTAL_SITE_URL": "https://portal.example.gov.cn",
     }
 
 
@@ -84,6 +85,9 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
         ("METRICS_TOKEN", "", "portal.E004"),
         ("METRICS_TOKEN", "abc123", "portal.E004"),
         ("PORTAL_DEMO", "true", "portal.E006"),
+        ("PORTAL_SITE_URL", "", "portal.E008"),
+        ("PORTAL_SITE_URL", "http://portal.example.gov.cn", "portal.E008"),
+        ("PORTAL_SITE_URL", "https://portal.example.gov.cn/portal/", "portal.E008"),
     ],
 )
 def test_check_deploy_refuses_placeholders_and_weak_values(

@@ -44,6 +44,10 @@ def staff_decides(page: Page, base: str, username: str, number: str) -> None:
     page.get_by_role("link", name=number).click()
     for action in ["accept", "start_review", "approve"]:
         page.locator(f"button[value={action}]").click()
+        if action == "approve":
+            # Approving cannot be undone: a confirmation page comes first.
+            expect(page.locator(".notice-panel")).to_contain_text("不能撤销")
+            page.get_by_role("button", name="确认：批准").click()
         expect(page.locator(".messages")).to_contain_text(number)
     expect(page.locator("strong.status")).to_have_text("准予许可")
     sign_out(page)
@@ -96,8 +100,11 @@ def test_a_new_citizen_files_in_steps_and_downloads_the_decision(
     expect(page.get_by_role("link", name="证明.pdf")).to_be_visible()
     page.get_by_role("link", name="下一步：确认").click()
     page.get_by_role("button", name="提交申请").click()
-    expect(page.locator("strong.status")).to_have_text("已提交")
     number = Application.objects.get().number
+    expect(page.get_by_role("heading", name="申请已提交")).to_be_visible()
+    expect(page.locator(".reference")).to_have_text(number)
+    page.get_by_role("link", name="查看办理进度").click()
+    expect(page.locator("strong.status")).to_have_text("已提交")
     sign_out(page)
 
     staff_decides(page, base, staff.username, number)
@@ -155,12 +162,16 @@ def test_a_firm_agent_applies_with_a_material_fetched_from_another_department(
     expect(page.get_by_text("免提交")).to_be_visible()
     page.get_by_role("button", name="在线申请").click()
     fill_steps(page)
-    expect(page.get_by_text(f"提交时将从{registry.name}获取")).to_be_visible()
-    page.get_by_role("link", name="下一步：确认").click()
-    page.get_by_role("button", name="提交申请").click()
-    expect(page.locator("strong.status")).to_have_text("已提交")
+    # Fetched as the materials step opens, and shown before anything is submitted.
     expect(page.locator(".fetched")).to_contain_text(registry.name)
     expect(page.locator(".fetched")).to_contain_text("存续")
-    access = Access.objects.get()
+    # Nothing left to upload: the upload form is not offered for a fetched material.
+    expect(page.locator("input[type=file]")).to_have_count(0)
+    page.get_by_role("link", name="下一步：确认").click()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("link", name="查看办理进度").click()
+    expect(page.locator("strong.status")).to_have_text("已提交")
+    expect(page.locator(".fetched")).to_contain_text("存续")
+    access = Access.objects.get()  # read once: when the step opened, not again at submission
     assert access.reader_system == office.system
     assert access.application_number == Application.objects.get().number

@@ -1,0 +1,12 @@
+from django.http import HttpRequest
+
+from portal.accounts.models import User
+from portal.services.selectors import notification_unread_count
+
+
+def unread_notices(request: HttpRequest) -> dict[str, object]:
+    """The header's notifications link shows the number of unread notices (one query)."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_citizen:
+        return {}
+    return {"unread_notices": notification_unread_count(user=user)}
