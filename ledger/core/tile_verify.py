@@ -206,34 +206,38 @@ class _Chunk:
     finding: _Finding | None = None
 
 
-def _read_entries(source: TileSource, bundle: EntryBundle) -> list[bytes]:
+def _read(source: TileSource, resource: HashTile | EntryBundle) -> tuple[bytes, bool]:
+    """The resource's bytes, or its full tile's if the partial one is gone: (bytes, full)."""
     try:
-        return decode_entry_bundle(source.read(bundle.path), bundle.width)
+        return source.read(resource.path), False
     except SourceError:
-        if not bundle.partial:
+        if not resource.partial:
             raise
         try:
-            data = source.read(bundle.full().path)
+            return source.read(resource.full().path), True
         except SourceError:
             pass
-        else:
-            return decode_entry_bundle(data, TILE_WIDTH)[: bundle.width]
         raise
+
+
+def _read_entries(source: TileSource, bundle: EntryBundle) -> list[bytes]:
+    data, full = _read(source, bundle)
+    path = bundle.full().path if full else bundle.path
+    try:
+        entries = decode_entry_bundle(data, TILE_WIDTH if full else bundle.width)
+    except TileError as exc:
+        raise TileError(f"{path}: {exc}") from None
+    return entries[: bundle.width]
 
 
 def _read_hashes(source: TileSource, tile: HashTile) -> list[bytes]:
+    data, full = _read(source, tile)
+    path = tile.full().path if full else tile.path
     try:
-        return split_hash_tile(source.read(tile.path), tile.width)
-    except SourceError:
-        if not tile.partial:
-            raise
-        try:
-            data = source.read(tile.full().path)
-        except SourceError:
-            pass
-        else:
-            return split_hash_tile(data, TILE_WIDTH)[: tile.width]
-        raise
+        hashes = split_hash_tile(data, TILE_WIDTH if full else tile.width)
+    except TileError as exc:
+        raise TileError(f"{path}: {exc}") from None
+    return hashes[: tile.width]
 
 
 def _check_bundles(source: TileSource, bundles: Sequence[tuple[int, int]]) -> _Chunk:
@@ -251,8 +255,7 @@ def _check_bundles(source: TileSource, bundles: Sequence[tuple[int, int]]) -> _C
             out.finding = _Finding(bundle.start, _STEP_READ, str(exc), unreadable=True)
             return out
         except TileError as exc:
-            where = f"{bundle.path} or {tile.path}"
-            out.finding = _Finding(bundle.start, _STEP_READ, f"{where}: {exc}")
+            out.finding = _Finding(bundle.start, _STEP_READ, str(exc))
             return out
         for pos, data in enumerate(entries):
             index = bundle.start + pos
@@ -416,7 +419,7 @@ def _verify(
             try:
                 served = _read_hashes(source, tile)
             except TileError as exc:
-                return invalid(f"{tile.path}: {exc}")
+                return invalid(str(exc))
             want = expected[tile.index * TILE_WIDTH : tile.index * TILE_WIDTH + tile.width]
             for pos, (got, rebuilt) in enumerate(zip(served, want, strict=True)):
                 if got != rebuilt:

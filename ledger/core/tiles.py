@@ -294,13 +294,12 @@ def check_tile_available(resource: HashTile | EntryBundle, size: int) -> None:
     current: HashTile | EntryBundle | None = here
     if here is not None and isinstance(resource, EntryBundle):
         current = EntryBundle(here.index, here.width)
-    if here is None or resource.width > here.width:
+    if here is None:
         raise TileUnavailable(REASON_BEYOND, f"{resource.path} is beyond the tree of size {size}")
     if not resource.partial and here.partial:
-        assert current is not None
         raise TileUnavailable(
             REASON_PARTIAL,
-            f"{resource.path} is not complete in the tree of size {size}: {current.path}",
+            f"{resource.path} is not complete in the tree of size {size}",
             current,
         )
     if resource.partial and not here.partial:
@@ -309,6 +308,8 @@ def check_tile_available(resource: HashTile | EntryBundle, size: int) -> None:
             f"{resource.path} is superseded by the full tile {resource.full().path}",
             resource.full(),
         )
+    if resource.width > here.width:
+        raise TileUnavailable(REASON_BEYOND, f"{resource.path} is beyond the tree of size {size}")
 
 
 def tile_hash_indexes(tile: HashTile) -> list[int]:
