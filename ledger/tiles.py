@@ -12,11 +12,12 @@ from ledger.core.tiles import (
     check_tile_available,
     encode_entry_bundle,
     hash_tile_data,
+    tile_hash_indexes,
 )
-from ledger.models import Checkpoint, Entry
-from ledger.storage import DatabaseHashReader
+from ledger.models import Checkpoint, Entry, TreeHash
+from ledger.storage import DatabaseHashReader, PrefetchedHashReader
 
-__all__ = ["entry_bundle_data", "tile_data", "tile_tree_size"]
+__all__ = ["entry_bundle_data", "hash_tile_bytes", "tile_data", "tile_tree_size"]
 
 
 def tile_tree_size() -> int | None:
@@ -49,4 +50,19 @@ def tile_data(*, resource: HashTile | EntryBundle, tree_size: int) -> bytes:
     check_tile_available(resource, tree_size)
     if isinstance(resource, EntryBundle):
         return entry_bundle_data(resource)
-    return hash_tile_data(resource, DatabaseHashReader())
+    return hash_tile_bytes(resource)
+
+
+def hash_tile_bytes(tile: HashTile) -> bytes:
+    """The tile's hashes from the stored nodes (``ledger.core.tiles.hash_tile_data``), one query.
+
+    A level 0 tile's leaf hashes and the nodes between them are one run of about ``2 * W``
+    consecutive stored hashes: a range scan costs less than ``W`` parameters.  Higher tiles'
+    hashes lie far apart and are read by index.
+    """
+    if tile.level > 0:
+        return hash_tile_data(tile, DatabaseHashReader())
+    indexes = tile_hash_indexes(tile)
+    rows = TreeHash.objects.filter(index__gte=indexes[0], index__lte=indexes[-1])
+    found = {index: bytes(value) for index, value in rows.values_list("index", "hash")}
+    return hash_tile_data(tile, PrefetchedHashReader(found))
