@@ -13,11 +13,14 @@ import sys
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pytest_django import DjangoAssertNumQueries
 
 from ledger.core.merkle import leaf_hash
@@ -200,13 +203,33 @@ def test_malformed_paths_are_a_plain_404(client: Client, path: str) -> None:
     assert "C2SP tlog-tiles" in response.content.decode()
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=st.lists(
+        st.one_of(
+            st.sampled_from(["0", "1", "00", "000", "x000", "x001", "entries", ".p", "256"]),
+            st.text(max_size=6),
+        ),
+        max_size=5,
+    ).map("/".join)
+)
+def test_any_path_under_tile_is_answered_without_a_server_error(path: str) -> None:
+    """Whatever follows /ledger/tile/: a tile, a plain 404, or the 400 of a NUL; never a 500."""
+    if tile_tree_size() is None:
+        publish(3)
+    response = Client(REMOTE_ADDR=client_ip()).get("/ledger/tile/" + quote(path))
+    assert response.status_code in (200, 400, 404), (path, response.content)
+    if response.status_code == 404:
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
 def test_404_messages_in_chinese_and_english(client: Client) -> None:
     assert client.get("/ledger/tile/0/000").content.decode() == "尚未发布检查点。\n"
     publish(3)
     body = client.get("/ledger/tile/0/000").content.decode()
     assert body == "tile/0/000 在最新检查点（3 条记录）中尚未完整：请获取 tile/0/000.p/3。\n"
     assert "超出" in client.get("/ledger/tile/0/001.p/3").content.decode()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get("/ledger/tile/0/000").content.decode()
     assert body == (
         "tile/0/000 is not complete in the latest checkpoint (3 entries): fetch tile/0/000.p/3.\n"
