@@ -17,7 +17,15 @@ emptied first) and a throw-away log key. In one run it prints:
    checkpoint root;
 4. offline verification: ``ledger_export`` of all N entries, then ``python -m ledger.verify``
    (all cores) in entries/s, next to the raw verification rate times the cores;
-5. recording one read, each in its own transaction as the exchange does it, p50/p95:
+5. C2SP tlog-tiles serving at N entries: random full level 0 hash tiles and full entry bundles
+   through ``/ledger/tile/...`` (Django test client, one process, requests one after the other:
+   the whole middleware and DRF stack with the throttle on Redis, no network), in requests/s
+   with p50/p99; every answer is checked (length, bundle encoding);
+6. offline verification from tiles: a log of N version 2 entries written as a tlog-tiles
+   directory with ``ledger.core`` (not through the database: entries from 1,000 templates,
+   each with its own ``prev``), then ``python -m ledger.verify --tiles DIR`` (all cores) in
+   entries/s, next to the raw verification rate times the cores.
+7. recording one read, each in its own transaction as the exchange does it, p50/p95:
    format version 2 (``ledger_event_record``: counter upsert, VRF label, commitment, pending
    entry and private details) against version 1's recording in the same run (HMAC subject
    hash, v1 canonical entry bytes, one insert), rebuilt here from ``ledger.core.entry``.
@@ -30,6 +38,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -282,6 +291,108 @@ def proof_latency(size: int, samples: int, root: bytes) -> dict[str, tuple[float
     return results
 
 
+def tile_serving(size: int, samples: int) -> dict[str, tuple[float, float, float]]:
+    """Requests/s, p50 and p99 (ms) of full hash tiles and entry bundles over HTTP."""
+    from django.test import Client
+
+    from ledger.core.tiles import TILE_WIDTH, EntryBundle, HashTile, decode_entry_bundle
+
+    rng = random.Random(11)
+    client = Client(HTTP_HOST="localhost")
+    full = size // TILE_WIDTH
+    results: dict[str, tuple[float, float, float]] = {}
+
+    def hash_tile(n: int) -> float:
+        start = time.perf_counter()
+        response = client.get(f"/ledger/{HashTile(0, n).path}")
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200 and len(response.content) == 32 * TILE_WIDTH
+        return elapsed
+
+    def entry_bundle(n: int) -> float:
+        start = time.perf_counter()
+        response = client.get(f"/ledger/{EntryBundle(n).path}")
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200
+        assert len(decode_entry_bundle(response.content, TILE_WIDTH)) == TILE_WIDTH
+        return elapsed
+
+    runs: list[tuple[str, Callable[[int], float]]] = [
+        ("full hash tile, level 0", hash_tile),
+        ("full entry bundle", entry_bundle),
+    ]
+    for label, run in runs:
+        for _ in range(20):  # warm up connections and caches
+            run(rng.randrange(full))
+        began = time.perf_counter()
+        times = [run(rng.randrange(full)) * 1000 for _ in range(samples)]
+        rate = samples / (time.perf_counter() - began)
+        results[label] = (rate, statistics.median(times), percentile(times, 99))
+    return results
+
+
+def build_tiled_log(directory: Path, n: int) -> tuple[str, str]:
+    """A log of ``n`` version 2 entries as a tlog-tiles directory; returns (log, witness) vkeys.
+
+    Made with ``ledger.core`` alone: 1,000 entry templates, each entry a template with the
+    previous entry's leaf hash written into its ``prev``, then every tile and bundle.
+    """
+    import hashlib
+
+    from ledger.core.checkpoint import Checkpoint, cosign, sign_checkpoint
+    from ledger.core.entry_v2 import ZERO_HASH_HEX, EntryV2
+    from ledger.core.signing import ALG_COSIGNATURE_V1, generate
+    from ledger.core.tile_files import write_tile_file
+    from ledger.core.tiles import (
+        TILE_WIDTH,
+        build_hash_tiles,
+        encode_entry_bundle,
+        entry_bundles_for_size,
+        root_from_tile_hashes,
+        tile_roots,
+    )
+
+    rng = random.Random(2027)
+    marker = f'"prev":"{ZERO_HASH_HEX}"'.encode()
+    templates = []
+    for i in range(1000):
+        data = EntryV2(
+            time=f"2026-03-01T{i // 60 % 24:02d}:{i % 60:02d}:{rng.randrange(60):02d}.{i:06d}Z",
+            department=rng.choice(["rsj", "swj", "kjj", "jxj"]),
+            dataset=rng.choice(["scjg.business_registration", "rsj.social_insurance"]),
+            outcome="granted" if rng.random() > 0.1 else "refused",
+            label=os.urandom(32).hex(),
+            commitment=os.urandom(32).hex(),
+            prev=ZERO_HASH_HEX,
+        ).to_bytes()
+        before, after = data.split(marker)
+        templates.append((before + b'"prev":"', b'"' + after))
+    entries: list[bytes] = []
+    leaves: list[bytes] = []
+    prev = ZERO_HASH_HEX.encode()
+    sha256 = hashlib.sha256
+    for i in range(n):
+        before, after = templates[i % len(templates)]
+        data = before + prev + after
+        leaf = sha256(b"\x00" + data).digest()
+        entries.append(data)
+        leaves.append(leaf)
+        prev = leaf.hex().encode()
+    for tile, data in build_hash_tiles(leaves):
+        write_tile_file(directory, tile.path, data)
+    for bundle in entry_bundles_for_size(n):
+        chunk = entries[bundle.start : bundle.start + bundle.width]
+        write_tile_file(directory, bundle.path, encode_entry_bundle(chunk))
+    full = n - n % TILE_WIDTH
+    root = root_from_tile_hashes(tile_roots(leaves[:full]), leaves[full:])
+    log_key = generate("bench.example/tiles")
+    witness = generate("witness.bench.example", ALG_COSIGNATURE_V1)
+    note = sign_checkpoint(Checkpoint(log_key.name, n, root), log_key)
+    note += cosign(note[: note.rfind("\n\n") + 1], witness)
+    write_tile_file(directory, "checkpoint", note.encode(), mutable=True)
+    return log_key.vkey, witness.vkey
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
@@ -292,7 +403,9 @@ def main() -> int:
         default="redis://127.0.0.1:6379/12",
         help="cache of the API throttle, as in production (nothing is queued there)",
     )
-    parser.add_argument("--keep-bundle", action="store_true", help="keep the export file")
+    parser.add_argument(
+        "--keep-bundle", action="store_true", help="keep the export file and the tiles directory"
+    )
     args = parser.parse_args()
     n = args.entries
     work = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
@@ -396,7 +509,42 @@ def main() -> int:
     if not args.keep_bundle:
         bundle.unlink()
 
-    print(f"5. recording one read ({args.samples} each, own transaction, interleaved)")
+    print(f"5. C2SP tlog-tiles over HTTP at {n:,} entries ({args.samples} random requests each)")
+    serving = tile_serving(n, args.samples) if n >= 256 else {}
+    for label, (rate, p50, p99) in serving.items():
+        print(f"  {label:24} {rate:7,.0f} requests/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms")
+    print()
+
+    print(f"6. offline verification of a {n:,}-entry log from tiles")
+    tiles_dir = work / "tiles"
+    build_seconds, vkeys = timed(
+        f"write {n:,} entries as tiles with ledger.core", lambda: build_tiled_log(tiles_dir, n)
+    )
+    assert isinstance(vkeys, tuple)
+    tiles_mb = sum(p.stat().st_size for p in tiles_dir.rglob("*") if p.is_file()) / 1e6
+    command = [sys.executable, "-m", "ledger.verify", "--tiles", str(tiles_dir)]
+    command += ["--key", vkeys[0], "--key", vkeys[1], "--min-witnesses", "1"]
+    tiles_seconds, done_tiles, _, tiles_near = around(
+        lambda: timed(
+            f"python -m ledger.verify --tiles ({tiles_mb:,.0f} MB, {cores} workers)",
+            lambda: subprocess.run(command, env=env, capture_output=True, text=True, check=False),
+        )
+    )
+    assert isinstance(done_tiles, tuple)
+    tiles_result = done_tiles[1]
+    assert isinstance(tiles_result, subprocess.CompletedProcess)
+    assert tiles_result.returncode == 0, tiles_result.stdout + tiles_result.stderr
+    print(f"  {tiles_result.stdout.strip()}")
+    tiles_rate = n / tiles_seconds
+    tiles_ratio = tiles_rate / (tiles_near * cores)
+    print(
+        f"  {tiles_rate:,.0f} entries/s; raw Ed25519 verify measured around it x {cores} cores"
+        f" = {tiles_near * cores:,.0f}/s ({tiles_ratio:.0%})\n"
+    )
+    if not args.keep_bundle:
+        shutil.rmtree(tiles_dir)
+
+    print(f"7. recording one read ({args.samples} each, own transaction, interleaved)")
     recording = recording_cost(args.samples)
     for label, (p50, p95) in recording.items():
         print(f"  format {label}  p50 {p50:6.2f} ms   p95 {p95:6.2f} ms")
@@ -418,6 +566,16 @@ def main() -> int:
         f"| offline verification, {cores} workers | {offline_rate:,.0f} entries/s "
         f"({offline_rate / (verify_near * cores):.0%} of raw verify x {cores}, "
         f"{verify_near * cores:,.0f}/s) |"
+    )
+    for label, (rate, p50, p99) in serving.items():
+        print(
+            f"| tiles over HTTP: {label} | {rate:,.0f} requests/s, "
+            f"p50 {p50:.2f} ms, p99 {p99:.2f} ms |"
+        )
+    print(f"| writing {n:,} entries as tiles ({tiles_mb:,.0f} MB) | {build_seconds:.1f} s |")
+    print(
+        f"| offline verification from tiles, {cores} workers | {tiles_rate:,.0f} entries/s "
+        f"({tiles_ratio:.0%} of raw verify x {cores}, {tiles_near * cores:,.0f}/s) |"
     )
     for label, (p50, p95) in recording.items():
         print(f"| recording a read, format {label} | p50 {p50:.2f} ms, p95 {p95:.2f} ms |")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from ledger import views
 
@@ -7,4 +7,7 @@ app_name = "ledger"
 urlpatterns = [
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("keys", views.keys, name="keys"),
+    # C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>], parsed strictly by
+    # the view (ledger.core.tiles.parse_tile_path) so that a malformed path gets a clear 404.
+    re_path(r"^(?P<path>tile/.*)$", views.TileApi.as_view(), name="tile"),
 ]

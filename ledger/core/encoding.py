@@ -9,6 +9,7 @@ ECMAScript number formatter (RFC 8785 section 3.2.2.3).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 __all__ = [
@@ -41,12 +42,19 @@ _ESCAPES = {
 }
 
 
+#: Characters that are not copied literally: controls, '"', '\\' and (refused) lone surrogates.
+_SPECIAL_RE = re.compile('[\x00-\x1f"\\\\\ud800-\udfff]')
+
+
 def _encode_string(value: str) -> str:
     """Serialise a string per RFC 8785 section 3.2.2.2 (ECMAScript JSON.stringify rules).
 
     Only U+0008, U+0009, U+000A, U+000C, U+000D, '"' and '\\' use two-character escapes; other
     characters below U+0020 use ``\\u00xx`` with lowercase hex; everything else is literal.
+    A string without any of those (the usual case) is copied whole.
     """
+    if _SPECIAL_RE.search(value) is None:
+        return f'"{value}"'
     out = ['"']
     for ch in value:
         code = ord(ch)

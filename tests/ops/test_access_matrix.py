@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ledger.core.tiles import EntryBundle
+from ledger.tiles import tile_tree_size
 from policies.models import BenefitAward, Policy, PolicyRun
 from portal.accounts.constants import ACTING_AS_SESSION_KEY, RepresentativeRole
 from portal.accounts.models import Firm, User
@@ -103,6 +105,7 @@ MATRIX: dict[str, Rule] = {
     "api-docs": rule(EVERYONE),
     "ledger:checkpoint": rule(EVERYONE),
     "ledger:keys": rule(EVERYONE),
+    "ledger:tile": rule(EVERYONE, kwargs="tile"),
     "ledger-entries": rule(EVERYONE, kwargs="?start=0&end=2"),
     "ledger-inclusion": rule(EVERYONE, kwargs="?index=0&tree_size=1"),
     "ledger-consistency": rule(EVERYONE, kwargs="?first=1&second=2"),
@@ -335,6 +338,7 @@ def build_world() -> World:
         "staff_member": {"code": "kjj", "user_id": handler.pk},
         "assignment": {"assignment_id": throwaway.pk},
         "reset": {"uidb64": "MQ", "token": "set-password"},
+        "tile": {"path": EntryBundle(0, min(256, tile_tree_size() or 1)).path},
     }
 
     def url_for(name: str) -> str:

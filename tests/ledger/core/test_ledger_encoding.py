@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,3 +96,10 @@ def test_round_trip(value):
     data = canonicalize(value)
     assert parse_canonical(data) == value
     assert canonicalize(parse_canonical(data)) == data
+
+
+@given(st.text())
+def test_strings_are_escaped_as_ecmascript_json_stringify(value: str) -> None:
+    """Whether copied whole or escaped per character, a string is what JSON.stringify makes
+    (which Python's json.dumps without ASCII escaping also makes, lowercase hex included)."""
+    assert canonicalize(value).decode() == json.dumps(value, ensure_ascii=False)
