@@ -8,6 +8,7 @@ APPEND_ONLY_TABLES = (
     "ledger_checkpoint",
     "ledger_cosignature",
     "ledger_ledgerkey",
+    "ledger_indexnode",
 )
 
 # pg_advisory_xact_lock key of the sequencer ("LEDGERSQ" as an int).

@@ -1,4 +1,5 @@
-"""Ledger storage. Entries, tree hashes, checkpoints, cosignatures and keys only grow.
+"""Ledger storage. Entries, tree hashes, checkpoints, cosignatures, keys and label index nodes
+only grow.
 
 ``PendingEvent`` is the queue between the caller's transaction and the sequencer;
 it is the only table rows are deleted from, and only by the sequencer, in the same
@@ -219,3 +220,29 @@ class ReadDetails(models.Model):
 
     def __str__(self) -> str:
         return f"{self.namespace} #{self.counter}"
+
+
+class IndexNode(models.Model):
+    """A node of the label index (``ledger.core.prefix_tree``) as written at one version.
+
+    Copy-on-write: each version (epoch) adds the nodes its inserts changed and never touches
+    an older row, so the tree of every earlier version can still be read and proven. The
+    node of a path as of version v is its row with the highest ``version`` <= v.
+    """
+
+    pk = models.CompositePrimaryKey("path", "version")
+    # ``ledger.core.prefix_tree.node_id``: uint16 depth, then the path's bits.
+    path = models.BinaryField(_("path"), max_length=34)
+    version = models.BigIntegerField(_("version"))
+    hash = models.BinaryField(_("hash"), max_length=32)
+    # A leaf only: its label and the entry the label belongs to; null on a parent.
+    key = models.BinaryField(_("label"), max_length=32, null=True)
+    entry_index = models.BigIntegerField(_("entry index"), null=True)
+    entry_leaf_hash = models.BinaryField(_("entry leaf hash"), max_length=32, null=True)
+
+    class Meta:
+        verbose_name = _("label index node")
+        verbose_name_plural = _("label index nodes")
+
+    def __str__(self) -> str:
+        return f"index node {bytes(self.path).hex()} v{self.version}"

@@ -10,8 +10,10 @@ from django.db import DatabaseError, connection, transaction
 from ledger.constants import APPEND_ONLY_TABLES
 from ledger.core.checkpoint import cosign
 from ledger.core.notes import parse_note
+from ledger.core.prefix_tree import IndexValue, PrefixTree
 from ledger.core.signing import ALG_COSIGNATURE_V1, generate
-from ledger.models import Checkpoint, Cosignature, Entry, LedgerKey, TreeHash
+from ledger.index_store import DatabaseNodeStore
+from ledger.models import Checkpoint, Cosignature, Entry, IndexNode, LedgerKey, TreeHash
 from ledger.services import checkpoint_create, ledger_sequence_all
 from tests.db_roles import as_owner
 from tests.ledger.django.support import record
@@ -25,6 +27,7 @@ CHANGES = {
     "ledger_checkpoint": ("id", "tree_size", "1"),
     "ledger_cosignature": ("id", "line", "'forged'"),
     "ledger_ledgerkey": ("id", "name", "'renamed'"),
+    "ledger_indexnode": ("version", "hash", "'\\x00'::bytea"),
 }
 
 
@@ -43,7 +46,11 @@ def full_ledger() -> None:
     record(1)
     ledger_sequence_all()
     assert checkpoint_create() != checkpoint
-    for model in (Entry, TreeHash, Checkpoint, Cosignature, LedgerKey):
+    index = PrefixTree(DatabaseNodeStore())
+    for version, entry in enumerate(Entry.objects.order_by("index")):
+        label = bytes.fromhex(entry.label)
+        index.insert(label, IndexValue(entry.index, bytes(entry.leaf_hash)), version=version)
+    for model in (Entry, TreeHash, Checkpoint, Cosignature, LedgerKey, IndexNode):
         assert model.objects.exists()
 
 
