@@ -148,6 +148,8 @@ MATRIX: dict[str, Rule] = {
     "services:material_remove": rule(NONE, "POST", kwargs="material"),  # no such material
     "services:material_file": rule(NONE, kwargs="material"),
     "services:application_review": rule({OWNER}, kwargs="application"),
+    "services:application_submitted": rule({OWNER}, kwargs="application"),
+    "services:draft_delete": rule({OWNER}, kwargs="application"),
     "services:application_action": rule({OWNER}, "POST", kwargs="application", action="withdraw"),
     "services:decision_file": rule({OWNER}, kwargs="application"),
     "services:application_evaluate": rule({OWNER}, "POST", kwargs="application"),
@@ -168,7 +170,8 @@ MATRIX: dict[str, Rule] = {
     "policies:for_me": rule(SIGNED_IN - {AGENT_NO_RIGHTS}),  # others: switch identity first
     "policies:for_me_refresh": rule({OWNER}, "POST"),
     "policies:declare": rule({OWNER}),
-    "policies:notices_read": rule({OWNER}, "POST"),
+    "policies:notices_read": rule(SIGNED_IN, "POST"),  # marks only the person's own as read
+    "policies:notices": rule(EVERYONE),  # a permanent redirect to the one inbox
     "policies:award_decline": rule({OWNER}, "POST", kwargs="award"),
     "policies:bo_list": rule(ALL_STAFF),
     "policies:bo_new": rule(ADMINS),

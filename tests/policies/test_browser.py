@@ -34,7 +34,12 @@ def look(tab: Page, name: str) -> None:
     for width in WIDTHS:
         tab.set_viewport_size({"width": width, "height": 900})
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{name} overflows by {overflow}px at {width}px"
+        wide = tab.evaluate(
+            "() => [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
+        )
+        assert overflow <= 0, f"{name} overflows by {overflow}px at {width}px: {wide}"
         text = tab.locator("main").inner_text()
         for raw in ("已满足条件：region", "True", "None", "E+", "×10k", "rd_expense"):
             assert raw not in text, f"{raw!r} on {name}"
