@@ -7,4 +7,5 @@ app_name = "ledger"
 urlpatterns = [
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("keys", views.keys, name="keys"),
+    path("verifier-policy.js", views.verifier_policy, name="verifier_policy"),
 ]
