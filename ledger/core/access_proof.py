@@ -25,10 +25,10 @@ against anything the file says about keys. For each part, in order:
 1. the checkpoint carries a valid signature by a supplied log key and at least
    ``min_witnesses`` valid cosignatures by supplied witness keys (C2SP signed-note,
    tlog-checkpoint, tlog-cosignature);
-2. the entry bytes are a version 2 entry, included at the proof's index in that checkpoint's
-   tree (RFC 6962 section 2.1.1 / RFC 9162 section 2.1.3.2);
-3. the VRF proof, under a supplied VRF key, proves the entry's label for (namespace,
-   identifier, counter) (RFC 9381 section 5.3, :mod:`ledger.core.label`);
+2. the entry bytes are a version 2 entry whose label the VRF proof, under a supplied VRF key,
+   proves for (namespace, identifier, counter) (RFC 9381 section 5.3, :mod:`ledger.core.label`);
+3. the entry is included at the proof's index in that checkpoint's tree (RFC 6962 section
+   2.1.1 / RFC 9162 section 2.1.3.2);
 4. the details and opening open the entry's commitment (:mod:`ledger.core.commitment`);
 5. a read entry that ``unseals`` another comes with that sealed entry (same index, namespace
    ``sealed``, a ``sealed_until`` date), and only such an entry does.
@@ -200,9 +200,15 @@ def _check_part(
         raise _Failure("malformed", f"the tlog-proof is not valid: {exc}") from None
     index = proof.index
     try:
-        opened = open_checkpoint(proof.checkpoint, keys.log, keys.witnesses)
+        open_checkpoint(proof.checkpoint, keys.log)
     except (CheckpointError, NoteError) as exc:
         raise _Failure("checkpoint_signature", f"the checkpoint does not verify: {exc}") from None
+    try:
+        # C2SP signed-note: a signature by a known key that does not verify rejects the note.
+        opened = open_checkpoint(proof.checkpoint, keys.log, keys.witnesses)
+    except (CheckpointError, NoteError) as exc:
+        msg = f"a witness cosignature does not verify: {exc}"
+        raise _Failure("witness_signature", msg, index) from None
     cosigned = len(opened.cosignatures)
     if cosigned < min_witnesses:
         raise _Failure(
@@ -215,6 +221,16 @@ def _check_part(
     except EntryError as exc:
         msg = f"entry {index} is not a version 2 entry: {exc}"
         raise _Failure("entry_format", msg, index) from None
+    vrf_key = keys.vrf.get(part.vrf_key)
+    if vrf_key is None:
+        raise _Failure(
+            "vrf_key", f"entry {index}'s label is by VRF key {part.vrf_key}, not a supplied one"
+        )
+    try:
+        verify_label(vrf_key, part.namespace, identifier, part.counter, entry.label, part.vrf_proof)
+    except LabelError as exc:
+        msg = f"entry {index}'s label is not this person's: {exc}"
+        raise _Failure("label", msg, index) from None
     try:
         verify_inclusion(
             leaf_hash(part.entry),
@@ -226,16 +242,6 @@ def _check_part(
     except ProofError as exc:
         msg = f"entry {index} is not in the checkpoint: {exc}"
         raise _Failure("inclusion", msg, index) from None
-    vrf_key = keys.vrf.get(part.vrf_key)
-    if vrf_key is None:
-        raise _Failure(
-            "vrf_key", f"entry {index}'s label is by VRF key {part.vrf_key}, not a supplied one"
-        )
-    try:
-        verify_label(vrf_key, part.namespace, identifier, part.counter, entry.label, part.vrf_proof)
-    except LabelError as exc:
-        msg = f"entry {index}'s label is not this person's: {exc}"
-        raise _Failure("label", msg, index) from None
     if part.opening is None:
         raise _Failure(
             "opening_deleted",
