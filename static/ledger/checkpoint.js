@@ -38,6 +38,15 @@ export function bytesToBase64(bytes) {
   return btoa(binary);
 }
 
+/** "a+b+rest" → ["a", "b", "rest"] (base64 may hold "+"), or [] without two "+". */
+function splitKey(text) {
+  if (typeof text !== "string") return [];
+  const first = text.indexOf("+");
+  const second = first < 0 ? -1 : text.indexOf("+", first + 1);
+  if (second < 0) return [];
+  return [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+}
+
 function validKeyName(name) {
   return name.length > 0 && !name.includes("+") && !/\s/u.test(name) && name.isWellFormed();
 }
@@ -53,7 +62,7 @@ export async function keyHash(name, alg, publicKey) {
  * Ed25519 key into WebCrypto. Resolves to {name, keyHash, alg, publicKey, cryptoKey}.
  */
 export async function parseVkey(vkey) {
-  const parts = typeof vkey === "string" ? vkey.split("+") : [];
+  const parts = splitKey(vkey);
   if (parts.length !== 3 || !validKeyName(parts[0]) || !/^[0-9a-f]{8}$/i.test(parts[1])) {
     throw new VerificationError("policy_key", "a policy key is not a vkey");
   }
@@ -227,7 +236,7 @@ const VRF_KEY_TYPE = concatBytes(Uint8Array.of(0xff), utf8("ECVRF-EDWARDS25519-S
  * SHA-256(name || 0x0A || 0xFF || "ECVRF-EDWARDS25519-SHA512-TAI" || key)[:4].
  */
 export async function parseVrfKey(text) {
-  const parts = typeof text === "string" ? text.split("+") : [];
+  const parts = splitKey(text);
   if (parts.length !== 3 || !validKeyName(parts[0]) || !/^[0-9a-f]{8}$/.test(parts[1])) {
     throw new VerificationError("policy_key", "a policy VRF key is malformed");
   }

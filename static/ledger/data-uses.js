@@ -74,6 +74,7 @@ async function run(table, strings) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     data = await response.json();
   } catch (err) {
+    console.error("ledger verifier:", err);
     status.textContent = fill(strings.summary_failed, { reason: reasonOf(policy ? "network" : "internal") });
     status.className = "verify-status failed";
     document.documentElement.dataset.ledgerCheck = "failed";
