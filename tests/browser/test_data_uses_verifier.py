@@ -112,7 +112,8 @@ def open_checked(context: BrowserContext, base: str) -> Page:
 
 
 def checks(page: Page) -> list[str]:
-    return page.eval_on_selector_all("tr[data-event]", "trs => trs.map(t => t.dataset.check)")
+    found = page.eval_on_selector_all("tr[data-event]", "trs => trs.map(t => t.dataset.check)")
+    return [str(value) for value in found]
 
 
 def tamper_json(page: Page, change: Callable[[dict[str, Any]], None]) -> None:
