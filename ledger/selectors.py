@@ -22,6 +22,7 @@ from ledger.core.merkle import (
 from ledger.core.notes import parse_note, parse_signature_line
 from ledger.core.proofs import prove_consistency, prove_inclusion
 from ledger.core.signing import VerifierKey, parse_vkey
+from ledger.core.verifier_policy import VerifierPolicy
 from ledger.models import (
     Checkpoint,
     Cosignature,
@@ -145,6 +146,26 @@ def vrf_key_list() -> list[str]:
         LedgerKey.objects.filter(kind=KeyKind.VRF)
         .order_by("created_at")
         .values_list("vkey", flat=True)
+    )
+
+
+def verifier_policy(*, quorum: int | None = None) -> VerifierPolicy:
+    """The browser verifier's policy from the registered keys (docs/browser-verifier.md).
+
+    Log keys (old ones too), the active witnesses' cosigner keys, every VRF key; the quorum
+    is ``LEDGER_VERIFIER_QUORUM`` (or ``quorum``), at most the number of witnesses.
+    """
+    from ledger.models import Witness
+
+    keys = list(LedgerKey.objects.order_by("created_at").values_list("kind", "vkey"))
+    witnesses = list(Witness.objects.filter(is_active=True).values_list("vkey", flat=True))
+    wanted = settings.LEDGER_VERIFIER_QUORUM if quorum is None else quorum
+    return VerifierPolicy.build(
+        origin=str(settings.LEDGER_ORIGIN),
+        log_keys=[v for kind, v in keys if kind == KeyKind.LOG],
+        witness_keys=witnesses,
+        vrf_keys=[v for kind, v in keys if kind == KeyKind.VRF],
+        quorum=min(wanted, len(set(witnesses))),
     )
 
 

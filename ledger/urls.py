@@ -10,4 +10,5 @@ urlpatterns = [
     # C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>], parsed strictly by
     # the view (ledger.core.tiles.parse_tile_path) so that a malformed path gets a clear 404.
     re_path(r"^(?P<path>tile/.*)$", views.TileApi.as_view(), name="tile"),
+    path("verifier-policy.js", views.verifier_policy, name="verifier_policy"),
 ]

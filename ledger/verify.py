@@ -2,10 +2,14 @@
 
     python -m ledger.verify BUNDLE [--key VKEY ...] [--min-witnesses N] [--workers N]
     python -m ledger.verify --tiles DIR_OR_URL --key VKEY ... [--min-witnesses N] [--workers N]
+    python -m ledger.verify --proof FILE --key LOGVKEY --key WITNESSVKEY --vrf-key VRFPUB
+        [--min-witnesses N] [--identifier ID]
 
 The first checks a ``ledger-bundle/v1`` export (``ledger.core.verify``), the second a log
-served or exported as C2SP tlog-tiles (``ledger.core.tile_verify``), against the keys given
-only.  Exit codes: 0 valid (one-line summary), 1 invalid (the first finding), 2 unreadable.
+served or exported as C2SP tlog-tiles (``ledger.core.tile_verify``), the third a person's
+``access-proof/v2`` download (``ledger.core.access_proof``), each against the keys given only
+(a bundle without ``--key`` falls back to its own keys and says so).  Exit codes: 0 valid
+(one-line summary), 1 invalid (the first finding), 2 unreadable.
 Uses only the standard library and ``cryptography``.
 """
 
@@ -25,7 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the verifier; return the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m ledger.verify",
-        description="Verify a ledger-bundle/v1 export, or a log as C2SP tlog-tiles, offline.",
+        description="Verify a ledger-bundle/v1 export, a log as C2SP tlog-tiles, or an "
+        "access-proof/v2 file, offline.",
     )
     parser.add_argument(
         "bundle", nargs="?", help="path to the bundle JSON file, or - for standard input"
@@ -35,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR_OR_URL",
         help="verify the tiled log in this directory or under this URL prefix instead",
     )
+    parser.add_argument("--proof", metavar="FILE", help="check an access-proof/v2 file instead")
+    parser.add_argument(
+        "--vrf-key", action="append", metavar="VRFPUB", help="trusted VRF key (with --proof)"
+    )
+    parser.add_argument("--identifier", help="with --proof: the proof must be about this one")
     parser.add_argument(
         "--key",
         action="append",
@@ -45,13 +55,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--min-witnesses",
         type=int,
-        default=0,
+        default=None,
         help="require at least this many witness cosignatures (besides the bundle's own rule)",
     )
     parser.add_argument("--workers", type=int, default=None, help="worker processes")
     args = parser.parse_args(argv)
+    if args.proof is not None:
+        return _access_proof(parser, args)
     if (args.bundle is None) == (args.tiles is None):
-        parser.error("give either a bundle or --tiles DIR_OR_URL")
+        parser.error("give a bundle file, --tiles DIR_OR_URL or --proof FILE")
     if args.tiles is not None:
         if not args.key:
             parser.error("--tiles needs the trusted log key: --key VKEY")
@@ -69,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot read {args.bundle}: {exc.strerror}", file=sys.stderr)
         return 2
     report = verify_bundle(
-        data, keys=args.key, min_witnesses=args.min_witnesses, workers=args.workers
+        data, keys=args.key, min_witnesses=args.min_witnesses or 0, workers=args.workers
     )
     if report.ok and args.key is None:
         print(report.message)
@@ -89,6 +101,41 @@ def _print(report: VerifyReport) -> int:
             f"{report.status}: {report.message}",
             file=sys.stderr if report.exit_code == 2 else sys.stdout,
         )
+    return report.exit_code
+
+
+def _access_proof(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``--proof``: keys from the command line only (a proof file carries none)."""
+    from ledger.core.access_proof import verify_access_proof
+    from ledger.core.signing import ALG_ED25519, KeyFormatError, parse_vkey
+
+    if not args.key or not args.vrf_key:
+        parser.error("--proof needs the log's key (--key) and the label key (--vrf-key)")
+    try:
+        keys = [parse_vkey(k) for k in args.key]
+    except (KeyFormatError, ValueError) as exc:
+        parser.error(f"--key: {exc}")
+    log = [k.vkey for k in keys if k.alg == ALG_ED25519]
+    witnesses = [k.vkey for k in keys if k.alg != ALG_ED25519]
+    minimum = args.min_witnesses if args.min_witnesses is not None else min(1, len(witnesses))
+    try:
+        with open(args.proof, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        print(f"error: cannot read {args.proof}: {exc.strerror}", file=sys.stderr)
+        return 2
+    report = verify_access_proof(
+        data,
+        log_keys=log,
+        witness_keys=witnesses,
+        vrf_keys=args.vrf_key,
+        min_witnesses=minimum,
+        identifier=args.identifier,
+    )
+    if report.ok:
+        print(f"valid: {report.message}")
+    else:
+        print(f"invalid ({report.code}): {report.message}")
     return report.exit_code
 
 

@@ -1,8 +1,10 @@
 """The ledger's plain-text and binary endpoints, in the C2SP formats that existing tools read."""
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
@@ -128,3 +130,27 @@ class TileApi(PublicLedgerApi):
             gzip = GZipMiddleware(lambda _request: response)
             return gzip.process_response(request._request, response)
         return response
+
+
+@require_GET
+def verifier_policy(request: HttpRequest) -> HttpResponse:
+    """The browser verifier's pinned policy, an ES module (docs/browser-verifier.md).
+
+    A deployment serves the file it generated and reviewed at release
+    (``LEDGER_VERIFIER_POLICY_FILE``, made by ``manage.py ledger_verifier_policy``); without
+    one (the demo) the policy is made from the registered keys.
+    """
+    if settings.LEDGER_VERIFIER_POLICY_FILE:
+        body = Path(settings.LEDGER_VERIFIER_POLICY_FILE).read_text(encoding="utf-8")
+    else:
+        try:
+            body = selectors.verifier_policy().to_module()
+        except ValueError:
+            return HttpResponse(
+                "// No verifier policy: the ledger has no log or VRF key yet.\n",
+                status=404,
+                content_type="text/javascript; charset=utf-8",
+            )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -297,6 +297,12 @@ LEDGER_BATCH_SIZE = env.int("LEDGER_BATCH_SIZE", default=5000)
 # Pause of the sequencer between passes while events keep arriving (batches them up).
 LEDGER_SEQUENCE_LINGER_SECONDS = env.float("LEDGER_SEQUENCE_LINGER_SECONDS", default=0.25)
 LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
+# The browser verifier's pinned policy (docs/browser-verifier.md): the ES module made by
+# `manage.py ledger_verifier_policy --out FILE` at release, served as /ledger/verifier-policy.js.
+# Empty: the policy is generated from the registered keys on each request (demo).
+LEDGER_VERIFIER_POLICY_FILE = env.str("LEDGER_VERIFIER_POLICY_FILE", default="")
+# Witness cosignatures a person's browser requires on a checkpoint (generated policy).
+LEDGER_VERIFIER_QUORUM = env.int("LEDGER_VERIFIER_QUORUM", default=1)
 
 # --- Subsidy policies ---------------------------------------------------------
 # The department system whose reads (through the exchange) build firms' matching profiles.

@@ -31,3 +31,11 @@ def visible_text(value: str) -> str:
     while end > start and is_invisible(value[end - 1]):
         end -= 1
     return value[start:end]
+
+
+def application_for(service_name: str) -> str:
+    """``service_name`` + 申请 ("application for …"), unless the name already ends with 申请.
+
+    Service names such as 最低生活保障申请 already say it; appending gave 申请申请.
+    """
+    return service_name if service_name.endswith("申请") else f"{service_name}申请"

@@ -1,9 +1,5 @@
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 
-from ledger.access_proofs import InclusionMark, inclusion_marks
-from ledger.services import subject_hash
 from portal.departments.models import Department
 from portal.exchange.constants import GrantStatus, ObjectionStatus, SharingClass
 from portal.exchange.models import Access, Dataset, Objection, SharingGrant
@@ -42,28 +38,6 @@ def access_list_for_reader(*, department: Department) -> QuerySet[Access]:
     return Access.objects.filter(reader_department=department).select_related(
         "dataset", "dataset__owner", "reader_department", "reader_user", "reader_system"
     )
-
-
-def access_list_for_subject(*, identifier: str) -> QuerySet[Access]:
-    """Accesses to one subject's data (citizen identity number or firm credit code)."""
-    return (
-        Access.objects.filter(subject_hash=subject_hash(identifier))
-        .select_related("dataset", "dataset__owner", "reader_department")
-        .prefetch_related("objections")
-        .order_by("-at")
-    )
-
-
-@dataclass(frozen=True)
-class AccessWithMark:
-    access: Access
-    mark: InclusionMark
-
-
-def with_inclusion_marks(accesses: list[Access]) -> list[AccessWithMark]:
-    """Attach to each access the check of its entry against the latest cosigned checkpoint."""
-    marks = inclusion_marks([a.ledger_event_id for a in accesses])
-    return [AccessWithMark(a, marks[a.ledger_event_id]) for a in accesses]
 
 
 def objection_queue(*, visible: QuerySet[Objection]) -> QuerySet[Objection]:

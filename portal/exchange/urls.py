@@ -6,7 +6,12 @@ app_name = "exchange"
 
 urlpatterns = [
     path("my/data-uses/", views.data_uses, name="data_uses"),
-    path("my/data-uses/<uuid:access_id>/proof", views.data_use_proof, name="data_use_proof"),
+    path(
+        "my/data-uses/verification.json",
+        views.data_use_verification,
+        name="data_use_verification",
+    ),
+    path("my/data-uses/<uuid:event_id>/proof", views.data_use_proof, name="data_use_proof"),
     path("my/data-uses/<uuid:access_id>/object", views.data_use_object, name="data_use_object"),
     path("backoffice/exchange/lookup/", views.lookup, name="lookup"),
     path("backoffice/exchange/datasets/", views.datasets, name="datasets"),

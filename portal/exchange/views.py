@@ -2,23 +2,27 @@
 
 import csv
 import io
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ledger.core.bundle import bundle_to_json
-from ledger.models import Entry
-from ledger.selectors import LedgerQueryError, export_bundle
+from ledger import subject_log
+from ledger.models import ReadDetails
+from ledger.subject_log import LoggedRead
 from portal.accounts.models import Firm, User
 from portal.backoffice.access import staff_required
 from portal.exchange import access, selectors, services
 from portal.exchange.constants import GrantStatus
+from portal.exchange.data_uses import data_use_rows
 from portal.exchange.forms import (
     GrantDecisionForm,
     GrantRequestForm,
@@ -27,8 +31,11 @@ from portal.exchange.forms import (
     RecordImportForm,
 )
 from portal.exchange.models import Access
+from portal.exchange.verifier_text import verifier_strings
 
 PAGE_SIZE = 20
+# Rows of "who used my data" per page: the browser checks a page of 50 in well under a second.
+DATA_USE_PAGE_SIZE = 50
 
 
 def _subject_of(request: HttpRequest) -> tuple[str, Firm | None]:
@@ -42,35 +49,95 @@ def _own_access(request: HttpRequest, access_id: str) -> Access:
     )
 
 
+def _reads_page(
+    request: HttpRequest, identifier: str
+) -> tuple[Page[ReadDetails], list[LoggedRead]]:
+    """The page of the person's reads asked for (``?page=``), resolved against the log."""
+    qs = subject_log.subject_read_list(identifier=identifier)
+    page = Paginator(qs, DATA_USE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, subject_log.logged_reads(list(page.object_list))
+
+
 @login_required
 @require_GET
 def data_uses(request: HttpRequest) -> HttpResponse:
-    """Every access to my (or my firm's) data, newest first, each with its ledger proof mark."""
+    """Every read of my (or my firm's) data as the ledger holds it, newest first.
+
+    Rendered from the log (labels → entries → committed details); each row is then checked
+    in the person's browser by static/ledger/data-uses.js against the pinned policy.
+    """
     identifier, firm = _subject_of(request)
-    qs = selectors.access_list_for_subject(identifier=identifier)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.with_inclusion_marks(list(page.object_list))
-    return render(request, "exchange/data_uses.html", {"page": page, "rows": rows, "firm": firm})
+    page, reads = _reads_page(request, identifier)
+    english = get_language() == "en"
+    rows = data_use_rows(reads=reads, english=english)
+    return render(
+        request,
+        "exchange/data_uses.html",
+        {
+            "page": page,
+            "rows": rows,
+            "firm": firm,
+            "verifier_strings": verifier_strings(),
+            "origin": settings.LEDGER_ORIGIN,
+        },
+    )
 
 
 @login_required
 @require_GET
-def data_use_proof(request: HttpRequest, access_id: str) -> HttpResponse:
-    """Download the ledger bundle proving this access: verify with ``python -m ledger.verify``."""
-    access = _own_access(request, access_id)
-    index = Entry.objects.filter(event_id=access.ledger_event_id).values_list("index", flat=True)
-    if not index:
-        messages.info(request, _("This access is still being written to the ledger; try shortly."))
-        return redirect("exchange:data_uses")
+def data_use_verification(request: HttpRequest) -> HttpResponse:
+    """The person's own verification data for one page of rows (JSON, never cached).
+
+    Same access rule and the same rows as the page; ``?since=N`` asks for a consistency
+    proof from tree size N (the checkpoint the browser saw last) to the checkpoint sent.
+    """
+    identifier, _firm = _subject_of(request)
+    since_text = request.GET.get("since")
+    since = None
+    if since_text is not None:
+        if not since_text.isascii() or not since_text.isdigit() or int(since_text) < 1:
+            return _no_store(
+                JsonResponse(
+                    {
+                        "type": "about:blank",
+                        "title": _("Bad request"),
+                        "status": 400,
+                        "detail": _("since must be a tree size (a whole number from 1)."),
+                    },
+                    status=400,
+                    content_type="application/problem+json",
+                )
+            )
+        since = int(since_text)
+    _page, reads = _reads_page(request, identifier)
+    data = subject_log.subject_verification(identifier=identifier, reads=reads, since=since)
+    return _no_store(JsonResponse(data))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def data_use_proof(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """Download the access proof of one read (access-proof/v2: a C2SP tlog-proof, the VRF
+    proof and the opened details); check it with ``python -m ledger.verify --proof FILE``."""
+    identifier, _firm = _subject_of(request)
+    read = subject_log.subject_read_get(identifier=identifier, event_id=event_id)
+    if read is None:
+        raise Http404
     try:
-        bundle = export_bundle(start=index[0], end=index[0] + 1)
-    except LedgerQueryError:
+        proof = subject_log.subject_access_proof(identifier=identifier, read=read)
+    except subject_log.ProofNotReady:
         messages.info(
-            request, _("The next ledger checkpoint will include this access; try shortly.")
+            request,
+            _("This read is not yet in a checkpoint co-signed by the witnesses; try shortly."),
         )
         return redirect("exchange:data_uses")
-    response = HttpResponse(bundle_to_json(bundle), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="ledger-proof-{index[0]}.json"'
+    response = _no_store(HttpResponse(proof, content_type="application/json"))
+    response["Content-Disposition"] = f'attachment; filename="access-proof-{read.index}.json"'
     return response
 
 

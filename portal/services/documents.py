@@ -11,6 +11,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from portal.core.text import application_for
+
 FONT = "STSong-Light"  # an Adobe CID font every PDF reader has; nothing is embedded
 
 
@@ -53,7 +55,7 @@ def decision_pdf(text: DecisionText) -> bytes:
     page.setFont(FONT, 13)
     page.drawString(25 * mm, y, f"{text.applicant_name}：")
     body = text.body or (
-        f"你（单位）提出的“{text.service_name}”申请（申请编号 {text.number}），"
+        f"你（单位）提出的{application_for(text.service_name)}（申请编号 {text.number}），"
         f"经审查，符合法定条件和标准，根据有关规定，决定准予许可。"
     )
     paragraphs = [body]

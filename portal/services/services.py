@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, User
 from portal.core.site import absolute_url
-from portal.core.text import visible_text
+from portal.core.text import application_for, visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.models import Access, Dataset
 from portal.exchange.services import Reader, ReadResult, exchange_read
@@ -879,7 +879,7 @@ def application_reference_read(
         dataset_code=dataset_code,
         subject_identifier=subject,
         fields=None,
-        purpose=f"审查{application.service.name}申请（{application.number}）",
+        purpose=f"审查{application_for(application.service.name)}（{application.number}）",
         application_number=application.number,
     )
 

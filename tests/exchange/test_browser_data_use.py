@@ -1,5 +1,6 @@
 """In a real browser: staff read an applicant's business registration from another department
-while handling an application; the applicant finds that access, verified, on "who used my data".
+while handling an application; the applicant finds that access on "who used my data", checked
+in their own browser.
 """
 
 import io
@@ -13,7 +14,7 @@ from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import Firm, User
 from portal.services.constants import ApplicationStatus
 from portal.services.models import ServiceItem
-from tests.exchange.test_data_uses import cosign_latest
+from tests.browser.test_data_uses_verifier import cosign_latest
 from tests.services.conftest import make_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +53,7 @@ def test_staff_view_of_business_registration_shows_up_verified_for_the_firm(
     ledger_sequence_all()
     cosign_latest()
 
-    # The firm's legal representative finds the access, marked verified.
+    # The firm's legal representative finds the access, checked in their own browser.
     sign_in(page, base, "zhangsan")
     page.goto(f"{base}/accounts/act-as/")
     page.get_by_label("杭城智能科技有限公司", exact=False).check()
@@ -61,7 +62,7 @@ def test_staff_view_of_business_registration_shows_up_verified_for_the_firm(
     row = page.locator("tr", has_text=application.number)
     expect(row).to_contain_text("市科学技术局")
     expect(row).to_contain_text("企业登记信息")
-    expect(row.locator(".verified")).to_contain_text("已验证")
+    expect(row.locator("td.check")).to_have_text("✔ 已在您的浏览器中核验")
     with page.expect_download() as download:
         row.get_by_role("link", name="下载证明").click()
-    assert download.value.suggested_filename.startswith("ledger-proof-")
+    assert download.value.suggested_filename.startswith("access-proof-")

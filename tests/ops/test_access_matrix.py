@@ -106,6 +106,7 @@ MATRIX: dict[str, Rule] = {
     "ledger:checkpoint": rule(EVERYONE),
     "ledger:keys": rule(EVERYONE),
     "ledger:tile": rule(EVERYONE, kwargs="tile"),
+    "ledger:verifier_policy": rule(EVERYONE),
     "ledger-entries": rule(EVERYONE, kwargs="?start=0&end=2"),
     "ledger-inclusion": rule(EVERYONE, kwargs="?index=0&tree_size=1"),
     "ledger-consistency": rule(EVERYONE, kwargs="?first=1&second=2"),
@@ -122,7 +123,8 @@ MATRIX: dict[str, Rule] = {
     "accounts:password_reset_complete": rule(EVERYONE),
     # Who used my data: people only, only their own accesses, for a firm only with the right
     "exchange:data_uses": rule(PEOPLE),
-    "exchange:data_use_proof": rule({OWNER}, kwargs="access"),
+    "exchange:data_use_verification": rule(PEOPLE),
+    "exchange:data_use_proof": rule({OWNER}, kwargs="event"),
     "exchange:data_use_object": rule({OWNER}, kwargs="access"),
     # Exchange back office: each page needs the role it is for
     "exchange:lookup": rule(READERS),
@@ -322,6 +324,7 @@ def build_world() -> World:
     samples: dict[str, dict[str, object]] = {
         "": {},
         "access": {"access_id": result.access.pk},
+        "event": {"event_id": result.access.ledger_event_id},
         "dataset": {"code": "scjg.business_registration"},
         "grant": {
             "grant_id": SharingGrant.objects.get(
