@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.key:
             parser.error("--tiles needs the trusted log key: --key VKEY")
         report = verify_tiles(
-            args.tiles, keys=args.key, min_witnesses=args.min_witnesses, workers=args.workers
+            args.tiles, keys=args.key, min_witnesses=args.min_witnesses or 0, workers=args.workers
         )
         return _print(report)
     try:
