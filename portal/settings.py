@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "portal.departments.tasks.used_signatures_purge_task",
         "schedule": env.int("SIGNATURE_PURGE_SECONDS", default=600),
     },
+    "exchange-unseal-due": {
+        "task": "portal.exchange.tasks.sealed_reads_unseal_due_task",
+        "schedule": env.int("LEDGER_UNSEAL_SECONDS", default=3600),
+    },
 }
 
 # --- Access ledger -----------------------------------------------------------
@@ -290,6 +294,8 @@ LEDGER_BATCH_SIZE = env.int("LEDGER_BATCH_SIZE", default=5000)
 # Pause of the sequencer between passes while events keep arriving (batches them up).
 LEDGER_SEQUENCE_LINGER_SECONDS = env.float("LEDGER_SEQUENCE_LINGER_SECONDS", default=0.25)
 LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
+# Sealed reads (covert investigations): the latest unseal-by date allowed, in days from today.
+LEDGER_SEAL_MAX_DAYS = env.int("LEDGER_SEAL_MAX_DAYS", default=365)
 
 # --- Subsidy policies ---------------------------------------------------------
 # The department system whose reads (through the exchange) build firms' matching profiles.
