@@ -168,7 +168,8 @@ def sealed_read_unseal(request: HttpRequest, access_id: str) -> HttpResponse:
     """Confirm, then unseal one sealed read early (a plain form: works without JavaScript)."""
     user = _staff(request)
     sealed = access.access_sealed_read_for_unseal(user=user, access_id=access_id)
-    form = UnsealForm(request.POST or None)
+    # Bound on every POST, even an empty one (``request.POST or None`` would show no error).
+    form = UnsealForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             unsealing.sealed_read_unseal(access_id=str(sealed.pk), actor=user)
