@@ -8,7 +8,6 @@ from django.test import Client
 from playwright.sync_api import Browser
 
 from portal.departments.constants import StaffRole
-from portal.departments.models import Department
 from tests.conftest import PASSWORD, make_staff
 from tests.exchange.factories import make_world
 from tests.exchange.test_transparency import populate
@@ -25,7 +24,7 @@ def test_transparency_pages_fit_the_screen(
     world = make_world()
     populate(world)
     investigator = make_staff(world.reader, StaffRole.INVESTIGATOR, username=f"inv{width}")
-    assert Department.objects.filter(pk=investigator.department_id).exists()
+    assert investigator.department == world.reader
     assert Client().login(username=investigator.username, password=PASSWORD)
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()

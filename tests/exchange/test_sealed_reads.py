@@ -229,7 +229,7 @@ def test_the_staff_page_makes_a_sealed_read(world: World) -> None:
 def test_the_api_makes_sealed_reads_for_allowed_systems_only(client: Client, world: World) -> None:
     url = "http://testserver/api/v1/exchange/read"
     system, key = make_system(world.reader, "reader-covert-api")
-    payload = {
+    payload: dict[str, object] = {
         "dataset": world.open.code,
         "subject": FIRM_CODE,
         "purpose": "侦查",
