@@ -45,10 +45,16 @@ class Entry(models.Model):
     leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
     key_id = models.CharField(_("log key"), max_length=140, help_text=_("name+hash of the vkey"))
     signature = models.BinaryField(_("signature"), max_length=64)
-    # Denormalised from the entry bytes (format version 2) for "who used my data" and filters.
+    # Denormalised from the entry bytes (format version 2) for "who used my data", filters and
+    # the public transparency report (counted in SQL); ``ledger_verify`` checks them against
+    # the bytes.
     label = models.CharField(_("label"), max_length=64, db_index=True, default="")
+    department = models.CharField(_("department"), max_length=64, default="", db_default="")
     dataset = models.CharField(_("dataset"), max_length=64)
     outcome = models.CharField(_("outcome"), max_length=16)
+    # A sealed read's public unseal-by date, and the sealed entry an unseal entry opens.
+    sealed_until = models.DateField(_("sealed until"), null=True, blank=True, db_index=True)
+    unseals = models.BigIntegerField(_("unseals entry"), null=True, blank=True, db_index=True)
     recorded_at = models.DateTimeField(_("time"))
     sequenced_at = models.DateTimeField(_("sequenced at"), auto_now_add=True)
 

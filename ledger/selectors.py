@@ -10,7 +10,7 @@ from ledger.constants import ZERO_HASH_HEX, KeyKind
 from ledger.core.bundle import BundleEntry, build_bundle, bundle_proof
 from ledger.core.checkpoint import open_checkpoint, verify_cosignature
 from ledger.core.commitment import Details, verify_opening
-from ledger.core.entry import verify_entry_signature
+from ledger.core.entry import format_time, verify_entry_signature
 from ledger.core.entry_v2 import EntryV2, parse_entry
 from ledger.core.merkle import (
     leaf_hash,
@@ -229,6 +229,28 @@ def _iter_entries(chunk: int = 5000) -> Iterator[Entry]:
         start = rows[-1].index + 1
 
 
+def _column_differing_from_bytes(row: Entry, entry: EntryV2) -> str | None:
+    """The first denormalised column of ``row`` that its own (version 2) bytes contradict.
+
+    Pages and the transparency report count from these columns, so a column rewritten
+    behind the log's back is a finding like a rewritten entry.
+    """
+    sealed_until = None if row.sealed_until is None else row.sealed_until.isoformat()
+    columns = (
+        ("label", row.label, entry.label),
+        ("department", row.department, entry.department),
+        ("dataset", row.dataset, entry.dataset),
+        ("outcome", row.outcome, entry.outcome),
+        ("recorded_at", format_time(row.recorded_at), entry.time),
+        ("sealed_until", sealed_until, entry.sealed_until),
+        ("unseals", row.unseals, entry.unseals),
+    )
+    for name, stored, expected in columns:
+        if stored != expected:
+            return name
+    return None
+
+
 def ledger_verify_database() -> DatabaseFinding | None:
     """Check the live log: indexes, bytes, leaf hashes, chain, signatures, stored nodes, roots.
 
@@ -248,8 +270,6 @@ def ledger_verify_database() -> DatabaseFinding | None:
             entry = parse_entry(data)
         except ValueError as exc:
             return DatabaseFinding(row.index, f"entry bytes do not parse: {exc}")
-        if isinstance(entry, EntryV2) and row.label != entry.label:
-            return DatabaseFinding(row.index, "the label column does not match the entry bytes")
         leaf = leaf_hash(data)
         if bytes(row.leaf_hash) != leaf:
             return DatabaseFinding(row.index, "stored leaf hash does not match the entry bytes")
@@ -262,6 +282,13 @@ def ledger_verify_database() -> DatabaseFinding | None:
             return DatabaseFinding(row.index, f"signed by unknown key {row.key_id!r}")
         if not verify_entry_signature(data, bytes(row.signature), key):
             return DatabaseFinding(row.index, "log signature does not verify")
+        # The bytes are the log's: now the columns copied from them.
+        if isinstance(entry, EntryV2):
+            column = _column_differing_from_bytes(row, entry)
+            if column is not None:
+                return DatabaseFinding(
+                    row.index, f"the {column} column does not match the entry bytes"
+                )
         first = stored_hash_index(0, row.index)
         for offset, value in enumerate(stored_hashes_for_leaf_hash(row.index, leaf, reader)):
             overlay[first + offset] = value

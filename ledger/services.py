@@ -194,7 +194,15 @@ def _record(
     # transaction; the sequencer only writes the chain hash into them.
     event = PendingEvent.objects.create(
         created_at=moment,
-        payload={"label": label, "dataset": dataset, "outcome": outcome},
+        payload={
+            "label": label,
+            "department": department,
+            "dataset": dataset,
+            "outcome": outcome,
+            "sealed_until": entry.sealed_until,
+            "unseals": entry.unseals,
+            "time": entry.time,
+        },
         data=entry.to_bytes(),
     )
     ReadDetails.objects.create(
@@ -335,20 +343,49 @@ _ENTRY_COLUMNS = (
     "key_id",
     "signature",
     "label",
+    "department",
     "dataset",
     "outcome",
+    "sealed_until",
+    "unseals",
     "recorded_at",
     "sequenced_at",
 )
 
-# id, created_at, entry bytes (prev still zeros), label, dataset, outcome.
-_Pending = tuple[object, object, bytes, str, str, str]
+# The entry's public columns copied from the pending payload (``_record``), in the order of
+# ``_ENTRY_COLUMNS``; ``recorded_at`` is the entry's own ``time``, so every column equals what
+# the signed bytes say (``ledger_verify`` checks it; the transparency report counts them).
+_PAYLOAD_COLUMNS = ("label", "department", "dataset", "outcome", "sealed_until", "unseals", "time")
+
+# id, entry bytes (prev still zeros), then the ``_PAYLOAD_COLUMNS``.
+_Pending = tuple[object, bytes, tuple[object, ...]]
 
 _PG_PENDING_BATCH = """
-SELECT p.id::text AS event_id, p.created_at::text AS recorded_at, p.data, p.payload->>'label',
-       p.payload->>'dataset', p.payload->>'outcome'
+SELECT p.id::text AS event_id, p.data, p.payload->>'label', p.payload->>'department',
+       p.payload->>'dataset', p.payload->>'outcome', p.payload->>'sealed_until',
+       p.payload->>'unseals', p.payload->>'time', p.payload ? 'time'
 FROM ledger_pendingevent p ORDER BY p.created_at, p.id LIMIT %s
 """
+
+
+def _columns_from_bytes(data: bytes) -> tuple[object, ...]:
+    """The public columns read from the entry bytes: for events recorded before the payload
+    carried all of them (ledger migration 0006)."""
+    entry = EntryV2.from_bytes(data)
+    return (
+        entry.label,
+        entry.department,
+        entry.dataset,
+        entry.outcome,
+        entry.sealed_until,
+        entry.unseals,
+        entry.time,
+    )
+
+
+def _parse_time(value: object) -> dt.datetime:
+    """An entry ``time`` (RFC 3339 UTC, ``Z``) as an aware datetime."""
+    return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
 
 
 def _pending_batch(batch_size: int) -> list[_Pending]:
@@ -361,20 +398,24 @@ def _pending_batch(batch_size: int) -> list[_Pending]:
         with connection.cursor() as cursor:
             cursor.execute(_PG_PENDING_BATCH, [batch_size])
             return [
-                (event_id, created_at, bytes(data), label, dataset, outcome)
-                for event_id, created_at, data, label, dataset, outcome in cursor.fetchall()
+                (
+                    row[0],
+                    bytes(row[1]),
+                    tuple(row[2:9]) if row[9] else _columns_from_bytes(bytes(row[1])),
+                )
+                for row in cursor.fetchall()
             ]
-    return [
-        (
-            event.id,
-            event.created_at,
-            bytes(event.data),
-            str(event.payload["label"]),
-            str(event.payload["dataset"]),
-            str(event.payload["outcome"]),
+    batch: list[_Pending] = []
+    for event in PendingEvent.objects.order_by("created_at", "id")[:batch_size]:
+        data = bytes(event.data)
+        payload = event.payload
+        columns = (
+            tuple(payload.get(name) for name in _PAYLOAD_COLUMNS)
+            if "time" in payload
+            else _columns_from_bytes(data)
         )
-        for event in PendingEvent.objects.order_by("created_at", "id")[:batch_size]
-    ]
+        batch.append((event.id, data, (*columns[:-1], _parse_time(columns[-1]))))
+    return batch
 
 
 class _Frontier:
@@ -470,25 +511,11 @@ def ledger_sequence_pending(*, batch_size: int = 5000) -> int:
     tree = _Frontier(size)
     now = timezone.now()
     with _entry_writer() as write:
-        for event_id, created_at, recorded, label, dataset, outcome in events:
+        for event_id, recorded, columns in events:
             data = _chain(recorded, prev)
             leaf = leaf_hash(data)
             tree.append(leaf)
-            write(
-                (
-                    size,
-                    event_id,
-                    data,
-                    leaf,
-                    key_id,
-                    sign_entry(data, key),
-                    label,
-                    dataset,
-                    outcome,
-                    created_at,
-                    now,
-                )
-            )
+            write((size, event_id, data, leaf, key_id, sign_entry(data, key), *columns, now))
             prev = leaf.hex()
             size += 1
     _store_tree_and_dequeue(tree.new, [event[0] for event in events])

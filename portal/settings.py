@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "portal.departments.tasks.used_signatures_purge_task",
         "schedule": env.int("SIGNATURE_PURGE_SECONDS", default=600),
     },
+    "exchange-unseal-due": {
+        "task": "portal.exchange.tasks.sealed_reads_unseal_due_task",
+        "schedule": env.int("LEDGER_UNSEAL_SECONDS", default=3600),
+    },
 }
 
 # --- Access ledger -----------------------------------------------------------
@@ -303,6 +307,8 @@ LEDGER_WITNESS_TIMEOUT = env.float("LEDGER_WITNESS_TIMEOUT", default=5.0)
 LEDGER_VERIFIER_POLICY_FILE = env.str("LEDGER_VERIFIER_POLICY_FILE", default="")
 # Witness cosignatures a person's browser requires on a checkpoint (generated policy).
 LEDGER_VERIFIER_QUORUM = env.int("LEDGER_VERIFIER_QUORUM", default=1)
+# Sealed reads (covert investigations): the latest unseal-by date allowed, in days from today.
+LEDGER_SEAL_MAX_DAYS = env.int("LEDGER_SEAL_MAX_DAYS", default=365)
 
 # --- Subsidy policies ---------------------------------------------------------
 # The department system whose reads (through the exchange) build firms' matching profiles.

@@ -10,6 +10,7 @@ class StaffRole(models.TextChoices):
     APPROVER = "approver", _("Approver")
     DATA_STEWARD = "data_steward", _("Data steward")
     DEPARTMENT_ADMIN = "department_admin", _("Department administrator")
+    INVESTIGATOR = "investigator", _("Investigator")
 
 
 # Permission codenames (on departments.Department) granted to each role. Auditing is not a
@@ -19,7 +20,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     StaffRole.REVIEWER: ("review_application", "read_exchange"),
     StaffRole.APPROVER: ("approve_application", "read_exchange"),
     StaffRole.DATA_STEWARD: ("manage_sharing", "manage_datasets", "request_grants"),
-    StaffRole.DEPARTMENT_ADMIN: ("administer_department",),
+    StaffRole.DEPARTMENT_ADMIN: ("administer_department", "unseal_reads"),
+    # Covert investigations under a legal order: sealed reads, and ending their seal early.
+    StaffRole.INVESTIGATOR: ("read_exchange", "read_sealed", "unseal_reads"),
 }
 
 # The group name the auditor role had before audit assignments; it no longer grants anything.

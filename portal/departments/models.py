@@ -39,6 +39,8 @@ class Department(models.Model):
             ("administer_department", _("Administer the department's staff and systems")),
             ("read_exchange", _("Read other departments' data through the exchange")),
             ("request_grants", _("Request data sharing grants from other departments")),
+            ("read_sealed", _("Read sealed for a covert investigation, under a legal order")),
+            ("unseal_reads", _("Unseal the department's sealed reads before their date")),
         ]
 
     def __str__(self) -> str:
@@ -64,6 +66,11 @@ class DepartmentSystem(models.Model):
         _("Ed25519 public key"), blank=True, help_text=_("Base64 of the 32-byte raw public key")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    may_read_sealed = models.BooleanField(
+        _("may read sealed"),
+        default=False,
+        help_text=_("Allowed to make sealed reads for covert investigations (with a legal order)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,8 @@ REQUEST_GRANTS = "request_grants"
 MAINTAIN_DATASETS = "manage_datasets"
 DECIDE_GRANTS = "manage_sharing"
 ANSWER_OBJECTIONS = "administer_department"
+READ_SEALED = "read_sealed"
+UNSEAL_READS = "unseal_reads"
 
 
 def _system_acts_for(system: DepartmentSystem, department: Department) -> bool:
@@ -76,6 +78,86 @@ def read_check(
         raise PermissionDenied(
             _("Your roles do not include reading other departments' data through the exchange.")
         )
+
+
+def may_read_sealed(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> bool:
+    """Sealed reads (covert investigations): a department system allowed for them, or staff
+    whose role carries ``read_sealed`` (the investigator)."""
+    if system is not None:
+        # A system acts for its own department only, while active ...
+        if not _system_acts_for(system, department):
+            return False
+        # ... and reads sealed only if it was allowed to.
+        return system.may_read_sealed
+    # Nobody else but a person acts.
+    if user is None:
+        return False
+    # Staff of the department whose role carries the permission.
+    return staff_has_permission(user=user, department=department, codename=READ_SEALED)
+
+
+def read_sealed_check(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> None:
+    if not may_read_sealed(department=department, user=user, system=system):
+        raise PermissionDenied(
+            _("Only investigators and department systems allowed for it make sealed reads.")
+        )
+
+
+def may_unseal(*, user: User | AnonymousUser, department: Department) -> bool:
+    """Ending a seal early: staff of the reading department whose role carries
+    ``unseal_reads`` (investigator, department administrator)."""
+    return staff_has_permission(user=user, department=department, codename=UNSEAL_READS)
+
+
+def may_see_sealed_reads(
+    *,
+    department: Department,
+    user: User | AnonymousUser | None = None,
+    system: DepartmentSystem | None = None,
+) -> bool:
+    """The department's sealed reads before they are unsealed: whoever may make them (its
+    investigators, its systems allowed for them) and those who may end a seal early. Other
+    staff of the department do not see a covert investigation's reads."""
+    # Those who make sealed reads see them ...
+    if may_read_sealed(department=department, user=user, system=system):
+        return True
+    # ... and so do the people who may end a seal early.
+    return user is not None and may_unseal(user=user, department=department)
+
+
+def sealed_reads_view_check(*, user: User | AnonymousUser, department: Department) -> None:
+    if not may_see_sealed_reads(department=department, user=user):
+        raise PermissionDenied(_("Only investigators and administrators see the sealed reads."))
+
+
+def access_sealed_read_for_unseal(*, user: User | AnonymousUser, access_id: str) -> Access:
+    """A sealed read of the user's department that they may unseal (404 if it is not one of
+    the department's sealed reads, else 403 without the right)."""
+    department = user.department if isinstance(user, User) else None
+    found = (
+        Access.objects.select_related("dataset", "reader_department", "reader_user")
+        .filter(pk=access_id, reader_department=department, sealed_until__isnull=False)
+        .first()
+        if department is not None
+        else None
+    )
+    # Not a sealed read of the person's own department (or no such read).
+    if found is None:
+        raise Http404
+    # The department's, but unsealing early is for the roles that carry the right.
+    if not may_unseal(user=user, department=found.reader_department):
+        raise PermissionDenied(_("Your roles do not include unsealing reads early."))
+    return found
 
 
 def may_request_grants(
@@ -254,10 +336,18 @@ def access_data_use(
 ) -> Access:
     """One access to the person's (or their firm's) data; 404 for anyone else's."""
     identifier, _firm = data_use_subject_for(user=user, rep=rep)
-    found = Access.objects.filter(
-        pk=access_id, subject_hash=subject_hash(identifier.strip().upper())
-    ).first()
-    # Not about them (or no such access).
+    found = (
+        Access.objects.filter(pk=access_id, subject_hash=subject_hash(identifier.strip().upper()))
+        .filter(visible_to_subject_filter())
+        .first()
+    )
+    # Not about them, no such access, or a sealed read not unsealed yet (as if there were none).
     if found is None:
         raise Http404
     return found
+
+
+def visible_to_subject_filter() -> Q:
+    """The accesses a person may be shown: all but sealed reads that are not unsealed yet
+    (TRANSPARENCY.md §3). Every person-facing list of reads applies it."""
+    return Q(sealed_until__isnull=True) | Q(unsealed_at__isnull=False)

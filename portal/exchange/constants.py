@@ -53,3 +53,11 @@ GRANTED_REASONS = frozenset(
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
+
+
+class PurposeKind(models.TextChoices):
+    """What a read is for. A covert investigation is a sealed read: it needs a legal order and
+    an unseal-by date, and the person sees it only once it is unsealed (TRANSPARENCY.md §3)."""
+
+    ORDINARY = "ordinary", _("Ordinary (the person sees it at once)")
+    COVERT_INVESTIGATION = "covert_investigation", _("Covert investigation (sealed)")

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from portal.exchange.constants import PurposeKind
 from portal.exchange.models import Dataset
 
 
@@ -25,13 +26,50 @@ class DatasetChoiceForm(forms.Form):
 
 
 class ReadForm(DatasetChoiceForm):
-    """Staff look up another department's data for a stated purpose."""
+    """Staff look up another department's data for a stated purpose.
+
+    Staff who may make sealed reads (``may_seal``) also choose the purpose kind, and for a
+    covert investigation give the legal order and the unseal-by date (checked by the service).
+    """
 
     subject = forms.CharField(
         label=_("Identity number or unified social credit code"), max_length=18, min_length=18
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     application = forms.CharField(label=_("Application number"), max_length=64, required=False)
+    purpose_kind = forms.ChoiceField(
+        label=_("Kind of purpose"),
+        choices=PurposeKind.choices,
+        initial=PurposeKind.ORDINARY,
+        widget=forms.RadioSelect,
+    )
+    legal_order = forms.CharField(
+        label=_("Legal order reference"),
+        max_length=200,
+        required=False,
+        help_text=_("For a covert investigation only: the reference of the order that seals it."),
+    )
+    unseal_by = forms.DateField(
+        label=_("Unseal by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a covert investigation only: the person is shown the read on this date."),
+    )
+
+    def __init__(self, *args: Any, may_seal: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_seal:
+            for name in ("purpose_kind", "legal_order", "unseal_by"):
+                del self.fields[name]
+
+
+class UnsealForm(forms.Form):
+    """Confirm ending a seal early (the page works without JavaScript)."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm the investigation no longer needs this read to be sealed."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
 
 
 class GrantRequestForm(DatasetChoiceForm):

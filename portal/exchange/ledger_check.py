@@ -29,7 +29,9 @@ def _entry_bytes(event_ids: list[object]) -> dict[object, bytes]:
     return found
 
 
-def _problem(access: Access, details: ReadDetails | None, data: bytes | None) -> str | None:
+def _problem(
+    access: Access, details: ReadDetails | None, data: bytes | None, *, unsealed: bool = False
+) -> str | None:
     if details is None:
         return "has no private ledger details"
     if data is None:
@@ -70,6 +72,24 @@ def _problem(access: Access, details: ReadDetails | None, data: bytes | None) ->
     )
     if got != expected:
         return "differs from the details committed in its ledger entry"
+    return _seal_problem(access, entry, committed, unsealed=unsealed)
+
+
+def _seal_problem(
+    access: Access, entry: EntryV2, committed: Details, *, unsealed: bool
+) -> str | None:
+    """A sealed read: the same unseal-by date and legal order as the ledger, and shown to the
+    person exactly when the ledger holds its unseal entry (TRANSPARENCY.md §3)."""
+    until = None if access.sealed_until is None else access.sealed_until.isoformat()
+    if entry.sealed_until != until:
+        return "differs from its ledger entry's seal (sealed_until)"
+    seal = (
+        None if committed.seal is None else (committed.seal.legal_order, committed.seal.unseal_by)
+    )
+    if seal != (None if until is None else (access.legal_order, until)):
+        return "differs from the seal committed in its ledger entry"
+    if (access.unsealed_at is not None) != unsealed:
+        return "is shown to the person as unsealed, but the ledger says otherwise"
     return None
 
 
@@ -89,9 +109,17 @@ def accesses_match_ledger() -> DatabaseFinding | None:
         event_ids: list[object] = [a.ledger_event_id for a in chunk]
         details = {d.event_id: d for d in ReadDetails.objects.filter(event_id__in=event_ids)}
         data = _entry_bytes(event_ids)
+        sealed = [d.pk for d in details.values() if d.unseal_by is not None]
+        unsealed = set(
+            ReadDetails.objects.filter(unseals_id__in=sealed).values_list("unseals_id", flat=True)
+        )
         for access in chunk:
+            found = details.get(access.ledger_event_id)
             problem = _problem(
-                access, details.get(access.ledger_event_id), data.get(access.ledger_event_id)
+                access,
+                found,
+                data.get(access.ledger_event_id),
+                unsealed=found is not None and found.pk in unsealed,
             )
             if problem is not None:
                 return DatabaseFinding(None, f"access {access.id} {problem}")

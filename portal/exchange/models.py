@@ -137,15 +137,33 @@ class Access(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16)
     reason = models.CharField(_("reason"), max_length=32)
     ledger_event_id = models.UUIDField(unique=True)
+    # A sealed read (covert investigation): the legal order and the date by which it is shown
+    # to the person; hidden from them until ``unsealed_at`` (``ledger_check`` compares these
+    # with the ledger's private half).
+    legal_order = models.CharField(_("legal order"), max_length=200, blank=True)
+    sealed_until = models.DateField(_("sealed until"), null=True, blank=True)
+    unsealed_at = models.DateTimeField(_("unsealed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
         verbose_name = _("data access")
         verbose_name_plural = _("data accesses")
-        indexes = [models.Index(fields=["subject_hash", "-at"], name="access_subject_time")]
+        indexes = [
+            models.Index(fields=["subject_hash", "-at"], name="access_subject_time"),
+            models.Index(
+                fields=["sealed_until"],
+                name="access_still_sealed",
+                condition=models.Q(sealed_until__isnull=False, unsealed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reader_department_id} read {self.dataset_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_sealed(self) -> bool:
+        """Still hidden from the person: sealed and not unsealed yet."""
+        return self.sealed_until is not None and self.unsealed_at is None
 
 
 class Objection(models.Model):
@@ -176,3 +194,33 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"objection {self.pk}"
+
+
+class ReadNotice(models.Model):
+    """A notice to a person that a sealed read of their (or their firm's) data was unsealed.
+
+    Shown in the person's notifications (``/my/notifications/``) and e-mailed once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_notices"
+    )
+    access = models.ForeignKey(Access, on_delete=models.PROTECT, related_name="notices")
+    firm = models.ForeignKey(
+        "accounts.Firm", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("data use notice")
+        verbose_name_plural = _("data use notices")
+        constraints = [
+            models.UniqueConstraint(fields=["access", "recipient"], name="one_read_notice_each")
+        ]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="read_notice_recipient")]
+
+    def __str__(self) -> str:
+        return f"read notice {self.pk} to {self.recipient_id}"

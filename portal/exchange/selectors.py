@@ -1,8 +1,10 @@
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from portal.accounts.models import User
 from portal.departments.models import Department
+from portal.exchange.access import visible_to_subject_filter
 from portal.exchange.constants import GrantStatus, ObjectionStatus, SharingClass
-from portal.exchange.models import Access, Dataset, Objection, SharingGrant
+from portal.exchange.models import Access, Dataset, Objection, ReadNotice, SharingGrant
 
 
 def dataset_list() -> QuerySet[Dataset]:
@@ -34,9 +36,31 @@ def grant_pending_count(*, department: Department) -> int:
     return grant_list_for_owner(department=department).filter(status=GrantStatus.REQUESTED).count()
 
 
-def access_list_for_reader(*, department: Department) -> QuerySet[Access]:
-    return Access.objects.filter(reader_department=department).select_related(
+def access_list_for_reader(
+    *, department: Department, include_sealed: bool = False
+) -> QuerySet[Access]:
+    """The department's own reads; still-sealed ones only for those who may see them
+    (``access.may_see_sealed_reads``)."""
+    qs = Access.objects.filter(reader_department=department).select_related(
         "dataset", "dataset__owner", "reader_department", "reader_user", "reader_system"
+    )
+    return qs if include_sealed else qs.filter(visible_to_subject_filter())
+
+
+def sealed_read_list_for_department(*, department: Department) -> QuerySet[Access]:
+    """The department's sealed reads: still sealed first (soonest unseal-by date), then the
+    unsealed ones, newest first."""
+    return (
+        Access.objects.filter(reader_department=department, sealed_until__isnull=False)
+        .select_related("dataset", "dataset__owner", "reader_user", "reader_system")
+        .order_by(F("unsealed_at").desc(nulls_first=True), "sealed_until", "-at")
+    )
+
+
+def read_notice_list(*, user: User) -> QuerySet[ReadNotice]:
+    """The person's notices about unsealed reads, newest first."""
+    return ReadNotice.objects.filter(recipient=user).select_related(
+        "access__reader_department", "access__dataset", "firm"
     )
 
 

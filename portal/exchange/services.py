@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.constants import Outcome
-from ledger.services import RequestSignatureInput, ledger_event_record, subject_hash
+from ledger.services import RequestSignatureInput, SealInput, ledger_event_record, subject_hash
 from portal.accounts.models import User
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
@@ -27,6 +27,7 @@ from portal.exchange.constants import (
     FieldType,
     GrantStatus,
     ObjectionStatus,
+    PurposeKind,
     ReadReason,
     SharingClass,
 )
@@ -121,15 +122,27 @@ def exchange_read(
     purpose: str,
     application_number: str = "",
     request_signature: RequestSignatureInput | None = None,
+    purpose_kind: PurposeKind = PurposeKind.ORDINARY,
+    legal_order: str = "",
+    unseal_by: dt.date | None = None,
 ) -> ReadResult:
     """Read a subject's record of a dataset: check class and grant, log, return granted fields.
 
     Every call that names a known dataset, a purpose and valid fields writes exactly one
     access and one ledger event in the caller's transaction, refusals included. A refusal
     is returned, not raised, so that the caller's transaction keeps its ledger event.
+
+    A covert investigation (``purpose_kind``) is a sealed read: only an investigator or a
+    department system allowed for it makes one, with the legal order's reference and an
+    unseal-by date (from today to ``LEDGER_SEAL_MAX_DAYS`` ahead). It is logged in the
+    ledger's sealed namespace with its public unseal-by date, and hidden from the person
+    until it is unsealed (TRANSPARENCY.md §3, docs/ledger-formats.md §7.5).
     """
     # Only a reading role (or the department's system) reads: refused before anything else.
     access_rules.read_check(department=reader.department, user=reader.user, system=reader.system)
+    seal = _seal_of(
+        reader=reader, purpose_kind=purpose_kind, legal_order=legal_order, unseal_by=unseal_by
+    )
     dataset = Dataset.objects.select_related("owner").filter(code=dataset_code).first()
     if dataset is None:
         raise DatasetNotFound({"dataset": _("There is no dataset with this code.")})
@@ -177,6 +190,7 @@ def exchange_read(
             reason=reason,
             subject_identifier=subject_identifier,
             request_signature=request_signature,
+            seal=seal,
             at=now,
         )
         event_id = event.id
@@ -193,8 +207,55 @@ def exchange_read(
         outcome=outcome,
         reason=reason,
         ledger_event_id=event_id,
+        legal_order="" if seal is None else seal.legal_order,
+        sealed_until=None if seal is None else seal.unseal_by,
     )
     return ReadResult(access=access, outcome=outcome, reason=reason, fields=allowed, data=data)
+
+
+LEGAL_ORDER_MAX_LENGTH = 200
+
+
+def _seal_of(
+    *,
+    reader: Reader,
+    purpose_kind: PurposeKind,
+    legal_order: str,
+    unseal_by: dt.date | None,
+) -> SealInput | None:
+    """The seal of a covert investigation's read (None for an ordinary read); each rule
+    raises its own message, named by field."""
+    legal_order = visible_text(legal_order)
+    if purpose_kind != PurposeKind.COVERT_INVESTIGATION:
+        if legal_order or unseal_by is not None:
+            raise ValidationError(
+                {"purpose_kind": _("A legal order and an unseal date belong to sealed reads only.")}
+            )
+        return None
+    access_rules.read_sealed_check(
+        department=reader.department, user=reader.user, system=reader.system
+    )
+    errors: dict[str, str] = {}
+    if not legal_order:
+        errors["legal_order"] = _("Give the reference of the legal order for this sealed read.")
+    elif len(legal_order) > LEGAL_ORDER_MAX_LENGTH:
+        errors["legal_order"] = _("The legal order reference is at most %(n)d characters.") % {
+            "n": LEGAL_ORDER_MAX_LENGTH
+        }
+    today = timezone.localdate()
+    latest = today + dt.timedelta(days=settings.LEDGER_SEAL_MAX_DAYS)
+    if unseal_by is None:
+        errors["unseal_by"] = _("Give the date by which the person will be shown this read.")
+    elif unseal_by < today:
+        errors["unseal_by"] = _("The unseal date cannot be in the past.")
+    elif unseal_by > latest:
+        errors["unseal_by"] = _(
+            "A read can be sealed for at most %(days)d days: choose %(latest)s or earlier."
+        ) % {"days": settings.LEDGER_SEAL_MAX_DAYS, "latest": latest.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+    assert unseal_by is not None
+    return SealInput(legal_order=legal_order, unseal_by=unseal_by)
 
 
 # --- Catalogue and records ---------------------------------------------------------------

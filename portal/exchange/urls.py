@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.exchange import views
+from portal.exchange import views, views_transparency
 
 app_name = "exchange"
 
@@ -27,4 +27,15 @@ urlpatterns = [
     ),
     path("backoffice/exchange/reads/", views.reads, name="reads"),
     path("backoffice/exchange/objections/", views.objections, name="objections"),
+    path("backoffice/exchange/sealed/", views.sealed_reads, name="sealed_reads"),
+    path(
+        "backoffice/exchange/sealed/<uuid:access_id>/unseal",
+        views.sealed_read_unseal,
+        name="sealed_read_unseal",
+    ),
+    path("my/notifications/unsealed/read", views.read_notices_read, name="read_notices_read"),
+    # Public (no sign-in): the transparency report and the sealed reads.
+    path("transparency/", views_transparency.report, name="transparency_report"),
+    path("transparency/report.csv", views_transparency.report_csv, name="transparency_report_csv"),
+    path("transparency/sealed/", views_transparency.sealed, name="transparency_sealed"),
 ]

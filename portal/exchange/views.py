@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,8 +21,8 @@ from ledger.models import ReadDetails
 from ledger.subject_log import LoggedRead
 from portal.accounts.models import Firm, User
 from portal.backoffice.access import staff_required
-from portal.exchange import access, selectors, services
-from portal.exchange.constants import GrantStatus
+from portal.exchange import access, selectors, services, unsealing
+from portal.exchange.constants import GrantStatus, PurposeKind
 from portal.exchange.data_uses import data_use_rows
 from portal.exchange.forms import (
     GrantDecisionForm,
@@ -29,6 +30,7 @@ from portal.exchange.forms import (
     ObjectionForm,
     ReadForm,
     RecordImportForm,
+    UnsealForm,
 )
 from portal.exchange.models import Access
 from portal.exchange.verifier_text import verifier_strings
@@ -180,22 +182,81 @@ def lookup(request: HttpRequest) -> HttpResponse:
     access.read_check(department=user.department, user=user)
     datasets = selectors.datasets_readable_by(department=user.department)
     initial = {k: request.GET[k] for k in ("dataset", "application", "purpose") if k in request.GET}
-    form = ReadForm(request.POST or None, datasets=datasets, initial=initial)
+    may_seal = access.may_read_sealed(department=user.department, user=user)
+    form = ReadForm(request.POST or None, datasets=datasets, initial=initial, may_seal=may_seal)
     result = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             result = services.exchange_read(
                 reader=services.Reader(department=user.department, user=user),
-                dataset_code=form.cleaned_data["dataset"].code,
-                subject_identifier=form.cleaned_data["subject"],
+                dataset_code=data["dataset"].code,
+                subject_identifier=data["subject"],
                 fields=None,
-                purpose=form.cleaned_data["purpose"],
-                application_number=form.cleaned_data["application"],
+                purpose=data["purpose"],
+                application_number=data["application"],
+                purpose_kind=PurposeKind(data.get("purpose_kind") or PurposeKind.ORDINARY),
+                legal_order=data.get("legal_order") or "",
+                unseal_by=data.get("unseal_by"),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-    return render(request, "exchange/lookup.html", {"form": form, "result": result})
+    return render(
+        request, "exchange/lookup.html", {"form": form, "result": result, "may_seal": may_seal}
+    )
+
+
+@require_GET
+@staff_required
+def sealed_reads(request: HttpRequest) -> HttpResponse:
+    """The department's sealed reads (still sealed first), for its investigators and
+    administrators; those who may unseal early get a button to each one's confirmation."""
+    user = _staff(request)
+    assert user.department is not None
+    access.sealed_reads_view_check(user=user, department=user.department)
+    page = Paginator(
+        selectors.sealed_read_list_for_department(department=user.department), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exchange/sealed_reads.html",
+        {
+            "page": page,
+            "may_unseal": access.may_unseal(user=user, department=user.department),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def sealed_read_unseal(request: HttpRequest, access_id: str) -> HttpResponse:
+    """Confirm, then unseal one sealed read early (a plain form: works without JavaScript)."""
+    user = _staff(request)
+    sealed = access.access_sealed_read_for_unseal(user=user, access_id=access_id)
+    # Bound on every POST, even an empty one (``request.POST or None`` would show no error).
+    form = UnsealForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unsealing.sealed_read_unseal(access_id=str(sealed.pk), actor=user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The read is unsealed: the person can see it and has been told.")
+            )
+        return redirect("exchange:sealed_reads")
+    return render(request, "exchange/sealed_read_unseal.html", {"read": sealed, "form": form})
+
+
+@login_required
+@require_POST
+def read_notices_read(request: HttpRequest) -> HttpResponse:
+    """Mark the person's notices about unsealed reads as read."""
+    assert isinstance(request.user, User)
+    unsealing.read_notice_mark_read(user=request.user)
+    return redirect("services:notifications")
 
 
 @require_GET
@@ -280,9 +341,11 @@ def grant_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
 def reads(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     assert user.department is not None
-    page = Paginator(
-        selectors.access_list_for_reader(department=user.department), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    reads = selectors.access_list_for_reader(
+        department=user.department,
+        include_sealed=access.may_see_sealed_reads(department=user.department, user=user),
+    )
+    page = Paginator(reads, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchange/reads.html", {"page": page})
 
 

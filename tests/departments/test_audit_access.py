@@ -197,15 +197,16 @@ def test_demo_keeps_a_city_wide_auditor_assigned_by_the_audit_office() -> None:
 def test_data_migration_gives_existing_groups_the_new_permissions() -> None:
     """A deployment's groups made before these permissions get them; the auditor group none."""
     role_groups_sync()
-    new = Permission.objects.filter(codename__in=["read_exchange", "request_grants"])
+    new = Permission.objects.filter(
+        codename__in=["read_exchange", "request_grants", "read_sealed", "unseal_reads"]
+    )
     for group in Group.objects.all():
         group.permissions.remove(*new)
     old_auditor, _created = Group.objects.get_or_create(name=FORMER_AUDITOR_GROUP)
     old_auditor.permissions.add(Permission.objects.get(codename="administer_department"))
-    migration = importlib.import_module(
-        "portal.departments.migrations.0005_grant_exchange_permissions_to_roles"
-    )
-    migration.forwards(apps, None)
+    for name in ("0005_grant_exchange_permissions_to_roles", "0006_sealed_reads"):
+        migration = importlib.import_module(f"portal.departments.migrations.{name}")
+        migration.forwards(apps, None)
     for role, codenames in ROLE_PERMISSIONS.items():
         have = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
         assert set(codenames) <= have, role

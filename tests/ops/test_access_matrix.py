@@ -135,6 +135,15 @@ MATRIX: dict[str, Rule] = {
     "exchange:grant_decide": rule(NONE, "POST", kwargs="grant"),  # rsj's steward only
     "exchange:reads": rule(ALL_STAFF),
     "exchange:objections": rule(ALL_STAFF),
+    # Sealed reads: their makers (investigators) and who may unseal early (administrators);
+    # the sample access is not sealed, so nobody unseals it.
+    "exchange:sealed_reads": rule(ADMINS),
+    "exchange:sealed_read_unseal": rule(NONE, kwargs="access"),
+    "exchange:read_notices_read": rule(SIGNED_IN, "POST"),
+    # The public transparency pages
+    "exchange:transparency_report": rule(EVERYONE),
+    "exchange:transparency_report_csv": rule(EVERYONE),
+    "exchange:transparency_sealed": rule(EVERYONE),
     # Services: public catalogue, the applicant's pages, the handling department's pages
     "services:catalogue": rule(EVERYONE),
     "services:verify_lookup": rule(EVERYONE),

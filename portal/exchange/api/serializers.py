@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from portal.exchange.constants import PurposeKind
 from portal.exchange.models import Access, Dataset, SharingGrant
 
 
@@ -29,6 +30,18 @@ class ReadInputSerializer(serializers.Serializer[dict[str, Any]]):
     )
     purpose = serializers.CharField(max_length=300)
     application = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    purpose_kind = serializers.ChoiceField(
+        choices=PurposeKind.choices,
+        default=PurposeKind.ORDINARY,
+        help_text="covert_investigation: a sealed read (needs legal_order and unseal_by, and a "
+        "system allowed to read sealed)",
+    )
+    legal_order = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Sealed reads only"
+    )
+    unseal_by = serializers.DateField(
+        required=False, help_text="Sealed reads only: when the person is shown the read"
+    )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         return _with_fields(
@@ -44,6 +57,7 @@ class ReadOutputSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField()
     access_id = serializers.UUIDField()
     ledger_event_id = serializers.UUIDField()
+    sealed_until = serializers.DateField(allow_null=True)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         return _with_fields(
@@ -131,4 +145,6 @@ class AccessOutputSerializer(serializers.ModelSerializer[Access]):
             "outcome",
             "reason",
             "ledger_event_id",
+            "sealed_until",
+            "unsealed_at",
         ]

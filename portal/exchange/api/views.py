@@ -31,7 +31,7 @@ from portal.exchange.api.serializers import (
     RecordInputSerializer,
     RecordsBulkInputSerializer,
 )
-from portal.exchange.constants import ReadReason
+from portal.exchange.constants import PurposeKind, ReadReason
 from portal.exchange.models import Access, Dataset, SharingGrant
 
 
@@ -76,9 +76,14 @@ class ExchangeReadApi(APIView):
                 purpose=data["purpose"],
                 application_number=data.get("application", ""),
                 request_signature=request_signature_of(request),
+                purpose_kind=PurposeKind(data["purpose_kind"]),
+                legal_order=data.get("legal_order", ""),
+                unseal_by=data.get("unseal_by"),
             )
         except services.DatasetNotFound:
             raise exceptions.NotFound("There is no dataset with this code.") from None
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
         except ValidationError as exc:
             raise _validation(exc) from None
         payload = {
@@ -88,6 +93,7 @@ class ExchangeReadApi(APIView):
             "data": result.data,
             "access_id": result.access.pk,
             "ledger_event_id": result.access.ledger_event_id,
+            "sealed_until": result.access.sealed_until,
         }
         if result.granted:
             return Response(ReadOutputSerializer(payload).data)
@@ -284,7 +290,13 @@ class AccessListApi(ListAPIView[Access]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        qs = selectors.access_list_for_reader(department=reader_for(self.request).department)
+        reader = reader_for(self.request)
+        qs = selectors.access_list_for_reader(
+            department=reader.department,
+            include_sealed=access.may_see_sealed_reads(
+                department=reader.department, user=reader.user, system=reader.system
+            ),
+        )
         params = self.request.query_params
         if params.get("dataset"):
             qs = qs.filter(dataset__code=params["dataset"])
