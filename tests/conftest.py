@@ -72,6 +72,19 @@ def _static_files_collected() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _live_server_static_through_whitenoise() -> Iterator[None]:
+    """pytest-django's live server answers /static/ from the finders, which know no hashed
+    names; let those requests reach the portal, whose WhiteNoise serves the collected files as
+    in production (hashed, compressed). Test-only."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandlerMixin
+
+    original = StaticFilesHandlerMixin._should_handle
+    StaticFilesHandlerMixin._should_handle = lambda self, path: False  # type: ignore[method-assign]  # test hook
+    yield
+    StaticFilesHandlerMixin._should_handle = original  # type: ignore[method-assign]  # restore
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _fresh_rate_counters() -> None:
     """Throttle counters live in the shared cache (Redis), which outlives a test run: start
     each run from zero so that a second run within the hour is not refused by the first's."""
