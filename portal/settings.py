@@ -15,6 +15,7 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 # Lets admin and other generic classes be subscripted for type checking.
 django_stubs_ext.monkeypatch()
@@ -64,9 +65,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "portal.accounts.apps.AuthenticatorConfig",  # django_otp.plugins.otp_totp
     "csp",
-    "axes",
+    "portal.accounts.apps.SignInLockoutConfig",  # axes
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -170,11 +171,16 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# collectstatic writes every file under a content-hashed name with a gzip and a Brotli copy, and
+# WhiteNoise sends the smallest one the browser accepts (portal/core/staticfiles.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Served from STATIC_ROOT (the compressed copies); only with DEBUG straight from the sources.
+WHITENOISE_USE_FINDERS = DEBUG
+# Source maps are for developers' tools, not sent to people's browsers: not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Uploaded materials live outside the web root and are served only through views.
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded and generated files are the service user's only.

@@ -63,6 +63,28 @@ def make_firm(name: str = "测试科技有限公司") -> Firm:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _static_files_collected() -> None:
+    """Pages name static files by their hashed names (the manifest of ``collectstatic``), as
+    in production: collect them (compressed) into the test STATIC_ROOT unless it is current."""
+    from portal.core.staticfiles import static_collect_if_stale
+
+    static_collect_if_stale()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_static_through_whitenoise() -> Iterator[None]:
+    """pytest-django's live server answers /static/ from the finders, which know no hashed
+    names; let those requests reach the portal, whose WhiteNoise serves the collected files as
+    in production (hashed, compressed). Test-only."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandlerMixin
+
+    original = StaticFilesHandlerMixin._should_handle
+    StaticFilesHandlerMixin._should_handle = lambda self, path: False  # type: ignore[method-assign]  # test hook
+    yield
+    StaticFilesHandlerMixin._should_handle = original  # type: ignore[method-assign]  # restore
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _fresh_rate_counters() -> None:
     """Throttle counters live in the shared cache (Redis), which outlives a test run: start
     each run from zero so that a second run within the hour is not refused by the first's."""

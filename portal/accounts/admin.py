@@ -37,3 +37,6 @@ class FirmAdmin(admin.ModelAdmin[Firm]):
     @admin.display(description=_("unified social credit code"))
     def masked(self, obj: Firm) -> str:
         return obj.masked_uscc
+
+
+from portal.accounts import admin_authenticators  # noqa: E402, F401  # replaces django-otp's admin

@@ -35,6 +35,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.throttling import SimpleRateThrottle
 
 if TYPE_CHECKING:
@@ -106,9 +107,12 @@ def lockout_cool_off(request: HttpRequest | None = None) -> dt.timedelta:
 
 def lockout_message() -> str:
     minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-    return _(
+    return ngettext(
         "Too many failed attempts. For your safety, sign-in is paused for "
-        "%(minutes)d minutes. You can reset your password meanwhile."
+        "%(minutes)d minute. You can reset your password meanwhile.",
+        "Too many failed attempts. For your safety, sign-in is paused for "
+        "%(minutes)d minutes. You can reset your password meanwhile.",
+        minutes,
     ) % {"minutes": minutes}
 
 

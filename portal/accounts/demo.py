@@ -36,6 +36,21 @@ DEPARTMENTS = [
 # The audit office: its administrator assigns the auditors (here a city-wide one).
 AUDIT_OFFICE = "sjj"
 
+# Staff of each department, one per role in the order of StaffRole (window clerk, reviewer,
+# approver, data steward, department administrator): people's full names, as on a staff card.
+STAFF_NAMES = {
+    "scjg": ["陈晓燕", "王建国", "李明华", "周婷", "赵志刚"],
+    "rsj": ["刘丽娟", "孙伟", "杨帆", "黄敏", "吴国平"],
+    "swj": ["郑雅琴", "何俊", "徐海涛", "林静", "马跃进"],
+    "gaj": ["朱晓东", "胡玉兰", "郭强", "高凤英", "罗振华"],
+    "kjj": ["梁思远", "宋佳怡", "谢文斌", "韩雪", "唐立新"],
+    "jxj": ["冯嘉欣", "于洪波", "董丽萍", "萧子健", "程建军"],
+    "mzj": ["曹秀梅", "袁浩然", "邓春燕", "许志明", "傅红霞"],
+    "wjw": ["沈佳琪", "曾凡宇", "彭淑芬", "吕卫东", "苏晓明"],
+    "sjj": ["蒋雨桐", "蔡明轩", "贾文静", "丁昊天", "魏国庆"],
+}
+AUDITOR_NAME = "叶澜清"
+
 
 @dataclass(frozen=True)
 class DemoSignIn:
@@ -84,14 +99,17 @@ def seed_accounts() -> list[DemoSignIn]:
             is_audit_office=code == AUDIT_OFFICE,
         )
         department_system_upsert(
-            department=department, name=f"{name}业务系统", key_id=f"{code}-system"
+            department=department,
+            name=f"{name}业务系统",
+            name_en=f"{name_en} case system",
+            key_id=f"{code}-system",
         )
-        for role in StaffRole:
+        for role, real_name in zip(StaffRole, STAFF_NAMES[code], strict=True):
             username = f"{code}.{role.value}"
             staff_create(
                 username=username,
                 password=DEMO_PASSWORD,
-                real_name=f"{name[1:4]}{role.label}",
+                real_name=real_name,
                 department=department,
                 roles=[role],
                 email=f"{code}.{role.value}@gov.example.cn",
@@ -101,7 +119,7 @@ def seed_accounts() -> list[DemoSignIn]:
             auditor = staff_create(
                 username=f"{code}.auditor",
                 password=DEMO_PASSWORD,
-                real_name=f"{name[1:4]}审计员",
+                real_name=AUDITOR_NAME,
                 department=department,
                 roles=[],
                 email=f"{code}.auditor@gov.example.cn",

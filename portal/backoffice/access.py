@@ -23,8 +23,11 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         user = request.user
+        # Staff sign in on the back office's own page (with its second step), not the citizens'.
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(
+                request.get_full_path(), login_url=reverse("backoffice:sign_in")
+            )
         if not isinstance(user, User) or not user.is_department_staff:
             raise PermissionDenied(_("The back office is for department staff only."))
         if second_factor_missing(user):

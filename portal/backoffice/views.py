@@ -28,6 +28,7 @@ from portal.accounts.two_factor import (
     uses_authenticator,
 )
 from portal.backoffice.access import staff_required
+from portal.backoffice.tiles import tiles_for
 from portal.departments.access import audit_scope_for
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
@@ -48,7 +49,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/home.html",
-        {"department": user.department, "roles": roles, "audit_scope": scope, "audited": audited},
+        {
+            "department": user.department,
+            "roles": roles,
+            "audit_scope": scope,
+            "audited": audited,
+            "tiles": tiles_for(user=user),
+        },
     )
 
 
@@ -114,7 +121,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     if not isinstance(user, User) or not uses_authenticator(user=user):
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.get_full_path(), login_url=reverse("backoffice:sign_in"))
     default_next = reverse("backoffice:home" if user.is_department_staff else "admin:index")
     next_url = request.POST.get("next") or request.GET.get("next") or default_next
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -44,7 +44,7 @@ class Department(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
 
     @property
     def display_name(self) -> str:
@@ -61,6 +61,7 @@ class DepartmentSystem(models.Model):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="systems"
     )
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
     key_id = models.SlugField(_("key id"), max_length=64, unique=True)
     public_key = models.TextField(
         _("Ed25519 public key"), blank=True, help_text=_("Base64 of the 32-byte raw public key")
@@ -79,7 +80,14 @@ class DepartmentSystem(models.Model):
         verbose_name_plural = _("department systems")
 
     def __str__(self) -> str:
-        return f"{self.name} [{self.key_id}]"
+        return f"{self.display_name} [{self.key_id}]"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name on English pages, if any)."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class UsedSignature(models.Model):

@@ -58,11 +58,16 @@ def department_upsert(
 
 @transaction.atomic
 def department_system_upsert(
-    *, department: Department, name: str, key_id: str, public_key: str = ""
+    *, department: Department, name: str, key_id: str, public_key: str = "", name_en: str = ""
 ) -> DepartmentSystem:
     system, _ = DepartmentSystem.objects.update_or_create(
         key_id=key_id,
-        defaults={"department": department, "name": name, "public_key": public_key},
+        defaults={
+            "department": department,
+            "name": name,
+            "name_en": name_en,
+            "public_key": public_key,
+        },
     )
     return system
 

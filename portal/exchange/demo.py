@@ -18,8 +18,10 @@ from portal.exchange.models import SharingGrant
 from portal.exchange.services import dataset_upsert, record_put
 
 
-def _f(name: str, type_: str, label: str, required: bool = True) -> dict[str, object]:
-    return {"name": name, "type": type_, "label": label, "required": required}
+def _f(
+    name: str, type_: str, label: str, label_en: str, required: bool = True
+) -> dict[str, object]:
+    return {"name": name, "type": type_, "label": label, "label_en": label_en, "required": required}
 
 
 DATASETS = [
@@ -31,13 +33,18 @@ DATASETS = [
         SubjectKind.FIRM,
         SharingClass.UNCONDITIONAL,
         [
-            _f("name", "string", "企业名称"),
-            _f("legal_representative", "string", "法定代表人"),
-            _f("registered_capital", "decimal", "注册资本（万元）"),
-            _f("established_on", "date", "成立日期"),
-            _f("industry_code", "string", "国民经济行业代码"),
-            _f("status", "string", "登记状态"),
-            _f("business_scope", "string", "经营范围", required=False),
+            _f("name", "string", "企业名称", "Firm name"),
+            _f("legal_representative", "string", "法定代表人", "Legal representative"),
+            _f(
+                "registered_capital",
+                "decimal",
+                "注册资本（万元）",
+                "Registered capital (10 000 yuan)",
+            ),
+            _f("established_on", "date", "成立日期", "Established on"),
+            _f("industry_code", "string", "国民经济行业代码", "Industry code (GB/T 4754)"),
+            _f("status", "string", "登记状态", "Registration status"),
+            _f("business_scope", "string", "经营范围", "Business scope", required=False),
         ],
     ),
     (
@@ -48,9 +55,14 @@ DATASETS = [
         SubjectKind.FIRM,
         SharingClass.CONDITIONAL,
         [
-            _f("insured_headcount", "integer", "参保人数"),
-            _f("contribution_months", "integer", "连续缴费月数"),
-            _f("in_arrears", "boolean", "是否欠缴"),
+            _f("insured_headcount", "integer", "参保人数", "Insured employees"),
+            _f(
+                "contribution_months",
+                "integer",
+                "连续缴费月数",
+                "Months of continuous contributions",
+            ),
+            _f("in_arrears", "boolean", "是否欠缴", "Contributions in arrears"),
         ],
     ),
     (
@@ -61,9 +73,11 @@ DATASETS = [
         SubjectKind.CITIZEN,
         SharingClass.CONDITIONAL,
         [
-            _f("insured", "boolean", "是否参保"),
-            _f("contribution_months", "integer", "累计缴费月数"),
-            _f("employer", "string", "参保单位", required=False),
+            _f("insured", "boolean", "是否参保", "Insured"),
+            _f(
+                "contribution_months", "integer", "累计缴费月数", "Months of contributions in total"
+            ),
+            _f("employer", "string", "参保单位", "Employer", required=False),
         ],
     ),
     (
@@ -73,7 +87,10 @@ DATASETS = [
         "swj",
         SubjectKind.FIRM,
         SharingClass.CONDITIONAL,
-        [_f("rating", "string", "纳税信用等级"), _f("year", "integer", "评价年度")],
+        [
+            _f("rating", "string", "纳税信用等级", "Tax credit rating"),
+            _f("year", "integer", "评价年度", "Year rated"),
+        ],
     ),
     (
         "swj.tax_paid",
@@ -83,10 +100,16 @@ DATASETS = [
         SubjectKind.FIRM,
         SharingClass.CONDITIONAL,
         [
-            _f("year", "integer", "年度"),
-            _f("tax_paid", "decimal", "纳税总额（万元）"),
-            _f("revenue", "decimal", "营业收入（万元）"),
-            _f("rd_expense", "decimal", "研发费用（万元）", required=False),
+            _f("year", "integer", "年度", "Year"),
+            _f("tax_paid", "decimal", "纳税总额（万元）", "Tax paid (10 000 yuan)"),
+            _f("revenue", "decimal", "营业收入（万元）", "Revenue (10 000 yuan)"),
+            _f(
+                "rd_expense",
+                "decimal",
+                "研发费用（万元）",
+                "R&D expense (10 000 yuan)",
+                required=False,
+            ),
         ],
     ),
     (
@@ -97,9 +120,9 @@ DATASETS = [
         SubjectKind.CITIZEN,
         SharingClass.CONDITIONAL,
         [
-            _f("address", "string", "户籍地址"),
-            _f("household_head", "string", "户主"),
-            _f("relationship", "string", "与户主关系"),
+            _f("address", "string", "户籍地址", "Registered address"),
+            _f("household_head", "string", "户主", "Head of household"),
+            _f("relationship", "string", "与户主关系", "Relationship to the head of household"),
         ],
     ),
     (
@@ -109,7 +132,7 @@ DATASETS = [
         "gaj",
         SubjectKind.CITIZEN,
         SharingClass.NOT_SHARED,
-        [_f("has_record", "boolean", "是否有记录")],
+        [_f("has_record", "boolean", "是否有记录", "Has a record")],
     ),
     (
         "kjj.high_tech_certificate",
@@ -119,9 +142,9 @@ DATASETS = [
         SubjectKind.FIRM,
         SharingClass.UNCONDITIONAL,
         [
-            _f("certificate_number", "string", "证书编号"),
-            _f("issued_on", "date", "发证日期"),
-            _f("valid_until", "date", "有效期至"),
+            _f("certificate_number", "string", "证书编号", "Certificate number"),
+            _f("issued_on", "date", "发证日期", "Issued on"),
+            _f("valid_until", "date", "有效期至", "Valid until"),
         ],
     ),
 ]
@@ -225,6 +248,23 @@ GRANTS = [
 ]
 
 
+# The English text of the purposes and legal bases above.
+GRANT_TEXT_EN = {
+    "惠企政策资格审核": "Checking eligibility for business support policies",
+    "研发补助测算": "Calculating R&D subsidies",
+    "研发费用补助申报审核": "Checking applications for R&D expense subsidies",
+    "高新技术企业认定": "High-tech enterprise recognition",
+    "社会救助审核": "Checking social assistance claims",
+    "生育登记服务": "Birth registration service",
+    "《优化营商环境条例》第三十七条": "Regulation on Optimising the Business Environment, art. 37",
+    "市政府办公厅〔2025〕12号": "Municipal Government General Office notice No. 12 (2025)",
+    "《社会保险法》第八十一条": "Social Insurance Law, art. 81",
+    "国科发火〔2016〕32号": "Ministry of Science and Technology notice No. 32 (2016)",
+    "《社会救助暂行办法》": "Interim Measures for Social Assistance",
+    "《人口与计划生育法》": "Population and Family Planning Law",
+}
+
+
 def _system_keys() -> None:
     """Give each demo department system an Ed25519 key; the private key stays in a file."""
     keys_dir = Path(settings.VAR_DIR) / "keys"
@@ -319,6 +359,8 @@ def seed_exchange() -> int:
                 "requested_fields": dataset.field_names,
                 "granted_fields": sorted(chosen),
                 "legal_basis": basis,
+                "purpose_en": GRANT_TEXT_EN.get(purpose, ""),
+                "legal_basis_en": GRANT_TEXT_EN.get(basis, ""),
                 "valid_from": today.replace(month=1, day=1),
                 "valid_until": today.replace(year=today.year + 2, month=12, day=31),
                 "status": GrantStatus.APPROVED,

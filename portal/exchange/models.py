@@ -5,7 +5,14 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.exchange.constants import GrantStatus, ObjectionStatus, SharingClass, SubjectKind
+from portal.core.bilingual import localized
+from portal.exchange.constants import (
+    GrantStatus,
+    ObjectionStatus,
+    ReadReason,
+    SharingClass,
+    SubjectKind,
+)
 
 
 class Dataset(models.Model):
@@ -30,9 +37,11 @@ class Dataset(models.Model):
     sharing_class = models.CharField(
         _("sharing class"), max_length=16, choices=SharingClass.choices
     )
-    # [{"name": "rating", "type": "string", "label": "纳税信用等级", "required": true}, ...]
+    # [{"name": "rating", "type": "string", "label": "纳税信用等级", "label_en": "Tax credit
+    #   rating", "required": true}, ...]
     fields = models.JSONField(_("fields"))
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,11 +50,29 @@ class Dataset(models.Model):
         verbose_name_plural = _("datasets")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
 
     @property
     def field_names(self) -> list[str]:
         return [str(f["name"]) for f in self.fields]
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
+
+    def field_label(self, name: str) -> str:
+        """A field's label in the page's language; the key itself only for an unknown field."""
+        for f in self.fields:
+            if isinstance(f, dict) and f.get("name") == name:
+                return localized(f, "label") or name
+        return name
+
+    def field_labels(self, names: list[str]) -> list[str]:
+        return [self.field_label(n) for n in names]
 
 
 class DatasetRecord(models.Model):
@@ -84,7 +111,9 @@ class SharingGrant(models.Model):
     requested_fields = models.JSONField(_("requested fields"))
     granted_fields = models.JSONField(_("granted fields"), default=list)
     purpose = models.CharField(_("purpose"), max_length=300)
+    purpose_en = models.CharField(_("English purpose"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
+    legal_basis_en = models.CharField(_("English legal basis"), max_length=300, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(
@@ -108,6 +137,22 @@ class SharingGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester.code} → {self.dataset.code} ({self.status})"
+
+    @property
+    def display_purpose(self) -> str:
+        return localized(self, "purpose")
+
+    @property
+    def display_legal_basis(self) -> str:
+        return localized(self, "legal_basis")
+
+    @property
+    def requested_field_labels(self) -> list[str]:
+        return self.dataset.field_labels([str(f) for f in self.requested_fields])
+
+    @property
+    def granted_field_labels(self) -> list[str]:
+        return self.dataset.field_labels([str(f) for f in self.granted_fields])
 
 
 class Access(models.Model):
@@ -164,6 +209,24 @@ class Access(models.Model):
     def is_sealed(self) -> bool:
         """Still hidden from the person: sealed and not unsealed yet."""
         return self.sealed_until is not None and self.unsealed_at is None
+
+    def outcome_label(self) -> str:
+        """What happened, in words: read, no record found, or refused (never a raw key)."""
+        if self.reason == ReadReason.UNKNOWN_SUBJECT:
+            return str(_("No record found"))
+        if self.outcome == "granted":
+            return str(_("Read"))
+        return str(_("Refused"))
+
+    @property
+    def reason_label(self) -> str:
+        if self.reason in ReadReason.values:
+            return str(ReadReason(self.reason).label)
+        return self.reason
+
+    @property
+    def field_labels(self) -> list[str]:
+        return self.dataset.field_labels([str(f) for f in self.fields])
 
 
 class Objection(models.Model):

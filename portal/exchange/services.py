@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ledger.constants import Outcome
 from ledger.services import RequestSignatureInput, SealInput, ledger_event_record, subject_hash
 from portal.accounts.models import User
+from portal.core.bilingual import value_text
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange import access as access_rules
@@ -78,6 +79,15 @@ class ReadResult:
             str(f["name"]): str(f.get("label", f["name"])) for f in self.access.dataset.fields
         }
         return [(labels.get(k, k), v) for k, v in self.data.items()]
+
+    @property
+    def display_data(self) -> list[tuple[str, str]]:
+        """(field label, value) as the page shows them: labels in the page's language, a
+        flag as yes or no (``labelled_data`` keeps the catalogue's labels and raw values)."""
+        if self.data is None:
+            return []
+        dataset = self.access.dataset
+        return [(dataset.field_label(k), value_text(v)) for k, v in self.data.items()]
 
 
 class DatasetNotFound(ValidationError):
@@ -272,6 +282,7 @@ def dataset_upsert(
     fields: list[dict[str, object]],
     name_en: str = "",
     description: str = "",
+    description_en: str = "",
 ) -> Dataset:
     names = [str(f.get("name", "")) for f in fields]
     if not names or any(not n for n in names) or len(set(names)) != len(names):
@@ -289,6 +300,7 @@ def dataset_upsert(
             "sharing_class": sharing_class,
             "fields": fields,
             "description": description,
+            "description_en": description_en,
         },
     )
     return dataset

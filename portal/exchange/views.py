@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -270,7 +270,13 @@ def grants(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/grants.html",
-        {"incoming": incoming, "outgoing": outgoing, "steward": steward, "statuses": GrantStatus},
+        {
+            "incoming": incoming,
+            "outgoing": outgoing,
+            "steward": steward,
+            "can_request": access.may_request_grants(department=user.department, user=user),
+            "statuses": GrantStatus,
+        },
     )
 
 
@@ -403,7 +409,11 @@ def records_import(request: HttpRequest, code: str) -> HttpResponse:
                 errors = result.errors
                 messages.error(request, _("Nothing was saved: correct the rows below."))
             else:
-                messages.success(request, _("%(n)d records saved.") % {"n": result.saved})
+                messages.success(
+                    request,
+                    ngettext("%(n)d record saved.", "%(n)d records saved.", result.saved)
+                    % {"n": result.saved},
+                )
                 return redirect("exchange:datasets")
     return render(
         request,

@@ -39,6 +39,7 @@ class ServiceItemForm(forms.ModelForm[ServiceItem]):
             "for_citizens",
             "for_firms",
             "conditions",
+            "conditions_en",
             "materials",
             "process_steps",
             "form_schema",
@@ -46,9 +47,12 @@ class ServiceItemForm(forms.ModelForm[ServiceItem]):
             "legal_days",
             "promised_days",
             "fee",
+            "fee_en",
             "legal_basis",
+            "legal_basis_en",
             "phone",
             "offline_address",
+            "offline_address_en",
             "is_published",
         ]
 

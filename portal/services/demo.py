@@ -718,6 +718,58 @@ SERVICES: list[DemoService] = [
 ]
 
 
+# The English names of the legal bases above (official translations where there are any).
+LEGAL_BASIS_EN = {
+    "《中华人民共和国个人所得税法》第十一条": "Individual Income Tax Law of the PRC, art. 11",
+    "《中华人民共和国人口与计划生育法》": "Population and Family Planning Law of the PRC",
+    "《中华人民共和国医师法》第十三条": "Physicians Law of the PRC, art. 13",
+    "《中华人民共和国发票管理办法》第十五条": (
+        "Measures of the PRC for Invoice Administration, art. 15"
+    ),
+    "《中华人民共和国市场主体登记管理条例》第二十四条": (
+        "Regulation of the PRC on the Registration of Market Entities, art. 24"
+    ),
+    "《中华人民共和国市场主体登记管理条例》第十九条": (
+        "Regulation of the PRC on the Registration of Market Entities, art. 19"
+    ),
+    "《中华人民共和国户口登记条例》第七条": "Household Registration Regulation of the PRC, art. 7",
+    "《中华人民共和国户口登记条例》第十三条": (
+        "Household Registration Regulation of the PRC, art. 13"
+    ),
+    "《中华人民共和国母婴保健法》第二十三条": (
+        "Maternal and Infant Health Care Law of the PRC, art. 23"
+    ),
+    "《中华人民共和国社会保险法》第十六条": "Social Insurance Law of the PRC, art. 16",
+    "《中华人民共和国食品安全法》第三十五条": "Food Safety Law of the PRC, art. 35",
+    "《企业投资项目核准和备案管理条例》": (
+        "Regulation on the Approval and Filing of Enterprise Investment Projects"
+    ),
+    "《优化营商环境条例》；市政府办公厅〔2025〕12号": (
+        "Regulation on Optimising the Business Environment; Municipal Government General Office "
+        "notice No. 12 (2025)"
+    ),
+    "《促进个体工商户发展条例》": (
+        "Regulation on Promoting the Development of Individual Businesses"
+    ),
+    "《关于实施百万青年见习计划的通知》": "Notice on the Million Young Interns Programme",
+    "《关于实施职业技能提升行动“互联网+职业技能培训计划”的通知》": (
+        "Notice on the 'Internet + Vocational Skills Training' programme"
+    ),
+    "《失业保险条例》第十四条": "Regulation on Unemployment Insurance, art. 14",
+    "《婚姻登记条例》第五条": "Regulation on Marriage Registration, art. 5",
+    "《居住证暂行条例》第九条": "Interim Regulation on Residence Permits, art. 9",
+    "《浙江省公共数据条例》第三十条": "Zhejiang Province Public Data Regulation, art. 30",
+    "《社会救助暂行办法》第十一条": "Interim Measures for Social Assistance, art. 11",
+    "《科技型中小企业评价办法》": "Measures for Evaluating Technology-based SMEs",
+    "《纳税信用管理办法（试行）》第二十九条": (
+        "Measures for Tax Credit Management (Trial), art. 29"
+    ),
+    "《高新技术企业认定管理办法》（国科发火〔2016〕32号）": (
+        "Measures for the Recognition of High-tech Enterprises (MOST notice No. 32, 2016)"
+    ),
+}
+
+
 def seed() -> int:
     """Demo data of this part (idempotent); returns how many main objects it holds."""
     for order, (code, kind, name, name_en) in enumerate(THEMES):
@@ -742,6 +794,10 @@ def seed() -> int:
             for_citizens=spec["citizens"],
             for_firms=spec["firms"],
             conditions="申请人应符合法律法规规定的条件，所提交信息真实、完整、有效。",
+            conditions_en=(
+                "The applicant meets the conditions set by laws and regulations; the "
+                "information given is true, complete and valid."
+            ),
             materials=spec["materials"],
             process_steps=STANDARD_STEPS,
             form_schema={
@@ -755,9 +811,15 @@ def seed() -> int:
             legal_days=legal,
             promised_days=promised,
             fee="不收费",
+            fee_en="Free of charge",
             legal_basis=spec["basis"],
+            legal_basis_en=LEGAL_BASIS_EN[spec["basis"]],
             phone="0571-12345",
             offline_address=f"市民中心{department.name}综合窗口（杭州市上城区解放东路18号）",
+            offline_address_en=(
+                f"{department.name_en} counter, Citizen Service Centre, "
+                "18 Jiefang East Road, Shangcheng District, Hangzhou"
+            ),
         )
         count += 1
     return count

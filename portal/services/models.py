@@ -72,6 +72,7 @@ class ServiceItem(models.Model):
     for_citizens = models.BooleanField(_("citizens may apply"), default=True)
     for_firms = models.BooleanField(_("firms may apply"), default=False)
     conditions = models.TextField(_("conditions"), blank=True)
+    conditions_en = models.TextField(_("English conditions"), blank=True)
     # [{"code": "licence", "name": "营业执照", "name_en": "...", "required": true,
     #   "exchange_dataset": "scjg.business_registration" | "", "note": ""}, ...]
     materials = models.JSONField(_("materials"), default=list, blank=True)
@@ -84,9 +85,14 @@ class ServiceItem(models.Model):
     legal_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"))
     promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
     fee = models.CharField(_("fee"), max_length=120, default="不收费")
+    fee_en = models.CharField(_("English fee"), max_length=120, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis_en = models.TextField(_("English legal basis"), blank=True)
     phone = models.CharField(_("enquiry phone"), max_length=40, blank=True)
     offline_address = models.CharField(_("where to go offline"), max_length=200, blank=True)
+    offline_address_en = models.CharField(
+        _("where to go offline, in English"), max_length=300, blank=True
+    )
     is_published = models.BooleanField(_("published"), default=True)
     # Lower-cased name, English name, keywords and code: what search looks in (kept by services).
     search_text = models.TextField(editable=False, default="")
@@ -121,6 +127,22 @@ class ServiceItem(models.Model):
     @property
     def display_summary(self) -> str:
         return _bilingual(self.summary, self.summary_en)
+
+    @property
+    def display_conditions(self) -> str:
+        return _bilingual(self.conditions, self.conditions_en)
+
+    @property
+    def display_fee(self) -> str:
+        return _bilingual(self.fee, self.fee_en)
+
+    @property
+    def display_legal_basis(self) -> str:
+        return _bilingual(self.legal_basis, self.legal_basis_en)
+
+    @property
+    def display_offline_address(self) -> str:
+        return _bilingual(self.offline_address, self.offline_address_en)
 
     @property
     def form_steps(self) -> list[dict[str, object]]:

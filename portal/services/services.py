@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.accounts.models import Firm, User
 from portal.core.site import absolute_url
@@ -175,6 +176,10 @@ def service_item_upsert(
     phone: str = "",
     offline_address: str = "",
     is_published: bool = True,
+    conditions_en: str = "",
+    fee_en: str = "",
+    legal_basis_en: str = "",
+    offline_address_en: str = "",
 ) -> ServiceItem:
     """Create or update a service item by its code, with its topics and life events."""
     item = ServiceItem.objects.filter(code=code).first() or ServiceItem(code=code)
@@ -187,6 +192,7 @@ def service_item_upsert(
     item.for_citizens = for_citizens
     item.for_firms = for_firms
     item.conditions = conditions
+    item.conditions_en = conditions_en
     item.materials = materials or []
     item.process_steps = process_steps or []
     item.form_schema = form_schema or {"steps": []}
@@ -194,9 +200,12 @@ def service_item_upsert(
     item.legal_days = legal_days
     item.promised_days = promised_days
     item.fee = fee
+    item.fee_en = fee_en
     item.legal_basis = legal_basis
+    item.legal_basis_en = legal_basis_en
     item.phone = phone
     item.offline_address = offline_address
+    item.offline_address_en = offline_address_en
     item.is_published = is_published
     service_item_save(item=item)
     item.themes.set(Theme.objects.filter(code__in=list(themes)))
@@ -453,7 +462,14 @@ def material_upload(
     uploaded = application.materials.filter(source=MaterialSource.UPLOAD).count()
     if uploaded >= max_files:
         raise ValidationError(
-            {"file": _("At most %(n)d files can be uploaded per application.") % {"n": max_files}}
+            {
+                "file": ngettext(
+                    "At most %(n)d file can be uploaded per application.",
+                    "At most %(n)d files can be uploaded per application.",
+                    max_files,
+                )
+                % {"n": max_files}
+            }
         )
     size = upload.size or 0
     if size == 0:

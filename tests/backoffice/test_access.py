@@ -11,10 +11,11 @@ from tests.conftest import make_citizen, make_department, make_staff
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:
+def test_anonymous_visitor_is_sent_to_the_staff_sign_in(client: Client) -> None:
+    """Staff pages send a signed-out visitor to the back office's sign-in, not the citizens'."""
     response = client.get(reverse("backoffice:home"))
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert response["Location"].startswith(reverse("backoffice:sign_in") + "?next=")
 
 
 def test_citizen_cannot_open_the_back_office(client: Client) -> None:

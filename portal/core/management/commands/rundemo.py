@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.demo import demo_witness_commands, demo_witnesses_listen_at
+from portal.core.staticfiles import static_collect_if_stale
 
 _LISTENING = re.compile(r"listening on http://[^\s:]+:(\d+)")
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
         refuse_outside_demo("rundemo")
         call_command("migrate", interactive=False, verbosity=1)
         call_command("seed_demo")
+        if static_collect_if_stale():
+            self.stdout.write("Static files collected and compressed (gzip and Brotli).")
         children: list[subprocess.Popen[Any]] = []
         ports: dict[str, int] = {}
         for code, argv in demo_witness_commands().items():
