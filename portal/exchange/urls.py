@@ -1,13 +1,29 @@
 from django.urls import path
 
-from portal.exchange import views
+from portal.exchange import views, views_objections
 
 app_name = "exchange"
 
 urlpatterns = [
     path("my/data-uses/", views.data_uses, name="data_uses"),
     path("my/data-uses/<uuid:access_id>/proof", views.data_use_proof, name="data_use_proof"),
-    path("my/data-uses/<uuid:access_id>/object", views.data_use_object, name="data_use_object"),
+    # The data-uses page links each access here; an open objection to it is shown instead.
+    path(
+        "my/data-uses/<uuid:access_id>/object",
+        views_objections.objection_new,
+        name="data_use_object",
+    ),
+    path("my/objections/", views_objections.my_objections, name="my_objections"),
+    path(
+        "my/objections/<str:reference>/",
+        views_objections.objection_detail,
+        name="objection_detail",
+    ),
+    path(
+        "my/objections/<str:reference>/filed",
+        views_objections.objection_filed,
+        name="objection_filed",
+    ),
     path("backoffice/exchange/lookup/", views.lookup, name="lookup"),
     path("backoffice/exchange/datasets/", views.datasets, name="datasets"),
     path(
@@ -21,5 +37,10 @@ urlpatterns = [
         "backoffice/exchange/grants/<int:grant_id>/decide/", views.grant_decide, name="grant_decide"
     ),
     path("backoffice/exchange/reads/", views.reads, name="reads"),
-    path("backoffice/exchange/objections/", views.objections, name="objections"),
+    path("backoffice/exchange/objections/", views_objections.objections, name="objections"),
+    path(
+        "backoffice/exchange/objections/<str:reference>/",
+        views_objections.staff_objection,
+        name="staff_objection",
+    ),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.identity import mask_resident_id
 from portal.accounts.models import FirmRepresentative, User
 from portal.exchange.models import Dataset
+from portal.exchange.objections import objection_notices_mark_read
 from portal.services import access, selectors, services
 from portal.services.constants import (
     OPEN_STATUSES,
@@ -771,6 +772,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user, _acting = _person(request)
     if request.method == "POST":
         services.notification_mark_read(user=user)
+        objection_notices_mark_read(user=user)
         return redirect("services:notifications")
     page = Paginator(selectors.notification_list(user=user), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -20,13 +20,12 @@ from portal.core.parsers import (
 )
 from portal.core.text import visible_text
 from portal.departments.constants import StaffRole
+from portal.exchange.objections import objection_answer, objection_raise
 from portal.exchange.services import (
     Reader,
     exchange_read,
     grant_decide,
     grant_request,
-    objection_raise,
-    objection_respond,
 )
 from tests.conftest import make_citizen, make_department, make_staff
 from tests.exchange.factories import FIRM_CODE, make_grant, make_world
@@ -171,7 +170,7 @@ def test_every_required_text_refuses_invisible_characters(text: str) -> None:
     objection = objection_raise(access=access, user=make_citizen(), text="为何读取？", firm_id=None)
     admin = make_staff(world.reader, StaffRole.DEPARTMENT_ADMIN)
     with pytest.raises(ValidationError) as refused:
-        objection_respond(actor=admin, objection=objection, response=text)
+        objection_answer(actor=admin, objection=objection, response=text)
     assert "response" in refused.value.message_dict
 
 
