@@ -191,6 +191,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 SERVICES_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 SERVICES_UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", default=10)
 SERVICES_DUE_SOON_DAYS = env.int("PORTAL_DUE_SOON_DAYS", default=2)
+# Objections to data accesses: working days the reading department has to answer; after
+# that the objection is escalated to the auditors covering the department.
+EXCHANGE_OBJECTION_DAYS = env.int("PORTAL_OBJECTION_DAYS", default=15)
 
 # The address people reach the portal at (scheme and host, no path): absolute links in
 # e-mails and printed documents. Required, with https://, in production (check --deploy).
@@ -264,6 +267,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "policies-profile-refresh": {
         "task": "policies.tasks.firm_profiles_refresh_task",
         "schedule": env.int("POLICIES_PROFILE_REFRESH_SECONDS", default=86400),
+    },
+    "exchange-objections-escalate": {
+        "task": "portal.exchange.tasks.objections_escalate_task",
+        "schedule": env.int("OBJECTION_ESCALATE_SECONDS", default=3600),
+    },
+    "exchange-objection-email-sweep": {
+        "task": "portal.exchange.tasks.objection_notices_email_sweep_task",
+        "schedule": env.int("SERVICES_EMAIL_SWEEP_SECONDS", default=300),
     },
     "departments-signature-purge": {
         "task": "portal.departments.tasks.used_signatures_purge_task",

@@ -6,7 +6,9 @@ from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.departments.models import Department
 
 
-def _current(queryset: QuerySet[FirmRepresentative]) -> QuerySet[FirmRepresentative]:
+def current_representations(
+    queryset: QuerySet[FirmRepresentative],
+) -> QuerySet[FirmRepresentative]:
     """Representations that have not expired (no end date, or ending today or later)."""
     today = timezone.localdate()
     return queryset.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
@@ -20,7 +22,7 @@ def representation_is_current(rep: FirmRepresentative) -> bool:
 def representation_list_for_user(*, user: User) -> QuerySet[FirmRepresentative]:
     """The firms this person may act for now, firm loaded in the same query."""
     return (
-        _current(FirmRepresentative.objects.filter(user=user))
+        current_representations(FirmRepresentative.objects.filter(user=user))
         .select_related("firm")
         .order_by("firm__name")
     )
@@ -29,7 +31,7 @@ def representation_list_for_user(*, user: User) -> QuerySet[FirmRepresentative]:
 def representation_get(*, user: User, firm_id: int) -> FirmRepresentative | None:
     """The person's current representation of a firm; None once it has expired."""
     return (
-        _current(FirmRepresentative.objects.filter(user=user, firm_id=firm_id))
+        current_representations(FirmRepresentative.objects.filter(user=user, firm_id=firm_id))
         .select_related("firm")
         .first()
     )

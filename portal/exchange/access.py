@@ -9,6 +9,8 @@ Staff act only in their own department (``staff_has_permission``); department sy
 for their own department; auditing is an audit assignment (``portal.departments.access``).
 """
 
+import re
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -17,7 +19,11 @@ from django.utils.translation import gettext as _
 
 from ledger.services import subject_hash
 from portal.accounts.models import Firm, FirmRepresentative, User
-from portal.accounts.selectors import representation_is_current, staff_has_permission
+from portal.accounts.selectors import (
+    current_representations,
+    representation_is_current,
+    staff_has_permission,
+)
 from portal.departments.access import audit_scope_for
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.models import Access, Dataset, Objection, SharingGrant
@@ -244,67 +250,148 @@ def access_grant_for_steward(*, user: User | AnonymousUser, grant_id: int) -> Sh
 
 # --- Objections ----------------------------------------------------------------------------
 
+OBJECTION_REFERENCE = re.compile(r"YY-[0-9]{4}-[0-9]{6}")
+
 
 def objections_visible_to(*, user: User) -> QuerySet[Objection]:
-    """Objections a staff member sees: their department's reads, and those they audit."""
+    """Objections a staff member sees: their department's reads; as an auditor, also the
+    escalated ones (deadline passed unanswered) of the departments they audit."""
     # Not department staff: none.
     if not user.is_active or not user.is_department_staff or user.department is None:
         return Objection.objects.none()
+    own = Q(access__reader_department=user.department)
     scope = audit_scope_for(user=user)
-    # A city-wide auditor sees every department's.
+    # No audit assignment: the own department's only.
+    if not scope.any:
+        return Objection.objects.filter(own)
+    escalated = Q(escalated_at__isnull=False)
+    # A city-wide auditor: every department's escalated objections.
     if scope.all_departments:
-        return Objection.objects.all()
-    # Otherwise the own department's reads, and those of the departments audited.
+        return Objection.objects.filter(own | escalated)
+    # Otherwise the escalated ones of the departments audited.
     return Objection.objects.filter(
-        Q(access__reader_department=user.department)
-        | Q(access__reader_department__in=scope.department_ids)
+        own | (escalated & Q(access__reader_department__in=scope.department_ids))
     )
 
 
-def may_answer_objection(*, user: User | AnonymousUser, objection: Objection) -> bool:
-    """The reading department's administrator, or an auditor assigned to that department."""
-    department = objection.access.reader_department
-    # An administrator of the department that read.
-    if staff_has_permission(user=user, department=department, codename=ANSWER_OBJECTIONS):
+def may_answer_for_department(*, user: User | AnonymousUser, objection: Objection) -> bool:
+    """Staff of the reading department whose role answers objections (its administrator)."""
+    return staff_has_permission(
+        user=user, department=objection.access.reader_department, codename=ANSWER_OBJECTIONS
+    )
+
+
+def may_handle_objection(*, user: User | AnonymousUser, objection: Objection) -> bool:
+    """Taking an objection under review and answering it."""
+    # The reading department's staff whose role answers objections, at any time.
+    if may_answer_for_department(user=user, objection=objection):
         return True
-    # An auditor whose assignment covers that department.
-    return audit_scope_for(user=user).covers(department)
+    # Nobody else before the deadline has passed unanswered.
+    if objection.escalated_at is None:
+        return False
+    # Escalated: an auditor whose assignment covers the reading department.
+    return audit_scope_for(user=user).covers(objection.access.reader_department)
 
 
-def answerable_department_ids(*, user: User) -> frozenset[int] | None:
-    """The reading departments whose objections the person may answer (None: all of them),
-    computed once for a page: the same rule as ``may_answer_objection``."""
-    scope = audit_scope_for(user=user)
-    if scope.all_departments:
-        return None
-    own = (
-        {user.department.pk}
-        if user.department is not None
-        and staff_has_permission(user=user, department=user.department, codename=ANSWER_OBJECTIONS)
-        else set()
-    )
-    return frozenset(own | scope.department_ids)
+def handle_objection_check(*, user: User | AnonymousUser, objection: Objection) -> None:
+    if not may_handle_objection(user=user, objection=objection):
+        raise PermissionDenied(
+            _(
+                "Only the reading department's administrator answers; auditors answer once "
+                "the deadline has passed."
+            )
+        )
 
 
-def access_objection_for_answer(*, user: User, objection_id: str | int) -> Objection:
-    """The objection, if ``user`` may see it (else 404) and answer it (else 403)."""
+def access_objection_for_staff(*, user: User, reference: str) -> Objection:
+    """The objection, if ``user`` may see it in the back office (else 404)."""
+    # Not a reference the portal hands out.
+    if not OBJECTION_REFERENCE.fullmatch(reference):
+        raise Http404
     objection = (
         objections_visible_to(user=user)
-        .select_related("access__reader_department")
-        .filter(pk=objection_id)
+        .select_related(
+            "access__reader_department", "access__dataset__owner", "access__reader_user"
+        )
+        .filter(reference=reference)
         .first()
-        if str(objection_id).isdigit()
-        else None
     )
-    # Unknown, or not one the person may even see.
+    # Unknown, or not one the person may see.
     if objection is None:
         raise Http404
-    # Seen (their department's), but answering is the administrator's or an auditor's.
-    if not may_answer_objection(user=user, objection=objection):
-        raise PermissionDenied(
-            _("Only the reading department's administrator or its auditors answer.")
-        )
     return objection
+
+
+def objections_of_person(
+    *, user: User | AnonymousUser, rep: FirmRepresentative | None
+) -> QuerySet[Objection]:
+    """The person's objections: the firm's (acting for it, with the right to see who used its
+    data), or those they raised in their own name."""
+    _identifier, firm = data_use_subject_for(user=user, rep=rep)
+    # Acting for a firm: every objection raised for it, by whichever representative.
+    if firm is not None:
+        return Objection.objects.filter(firm=firm)
+    # In their own name: only those they raised for themselves.
+    return Objection.objects.filter(raised_by_id=user.pk, firm__isnull=True)
+
+
+def access_own_objection(
+    *, user: User | AnonymousUser, rep: FirmRepresentative | None, reference: str
+) -> Objection:
+    """One of the person's (or their firm's) objections; 404 for anyone else's."""
+    found = (
+        objections_of_person(user=user, rep=rep)
+        .select_related(
+            "access__reader_department", "access__dataset", "firm", "responded_by__department"
+        )
+        .filter(reference=reference)
+        .first()
+        if OBJECTION_REFERENCE.fullmatch(reference)
+        else None
+    )
+    # Not theirs (or no such objection).
+    if found is None:
+        raise Http404
+    return found
+
+
+def may_follow_objection(*, user: User, objection: Objection) -> bool:
+    """Whether ``user`` may still read about the objection (its notices and page)."""
+    # Only an active person.
+    if not user.is_active:
+        return False
+    # A personal objection: the person who raised it.
+    if objection.firm_id is None:
+        return objection.raised_by_id == user.pk
+    # A firm's: a current representative who may see who used the firm's data.
+    return current_representations(
+        FirmRepresentative.objects.filter(
+            firm_id=objection.firm_id, user=user, can_view_data_use=True
+        )
+    ).exists()
+
+
+def objection_notices_visible_filter(*, user: User) -> Q:
+    """The person's objection notices they may still read: personal ones, and those of firms
+    whose data use they may see now (a former agent no longer reads the firm's answers)."""
+    firms = current_representations(
+        FirmRepresentative.objects.filter(user=user, can_view_data_use=True)
+    )
+    return Q(objection__firm__isnull=True) | Q(objection__firm_id__in=firms.values("firm_id"))
+
+
+def objection_recipients(*, objection: Objection) -> list[User]:
+    """Who is told about each change: the person, or the firm's current representatives who
+    may see who used its data (never a former agent)."""
+    # A personal objection: the person who raised it.
+    if objection.firm_id is None:
+        return [objection.raised_by]
+    reps = current_representations(
+        FirmRepresentative.objects.filter(
+            firm_id=objection.firm_id, can_view_data_use=True, user__is_active=True
+        )
+    )
+    return list(User.objects.filter(pk__in=reps.values("user_id")).order_by("pk"))
 
 
 # --- Who used my data: the subject's own view ---------------------------------------------

@@ -48,11 +48,12 @@ class AccessAdmin(admin.ModelAdmin[Access]):
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin[Objection]):
     """Read-only: objections are answered in the back office by the reading department's
-    administrator or its auditors (``portal.exchange.access.may_answer_objection``)."""
+    administrator, or after the deadline by its auditors
+    (``portal.exchange.access.may_handle_objection``)."""
 
-    list_display = ("created_at", "status", "access")
+    list_display = ("reference", "created_at", "status", "due_on", "escalated_at")
     list_filter = ("status",)
-    list_select_related = ("access",)
+    search_fields = ("reference",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

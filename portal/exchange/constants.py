@@ -51,7 +51,11 @@ GRANTED_REASONS = frozenset(
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    """An objection's lifecycle: received → under review → answered (escalation is a mark,
+    ``Objection.escalated_at``, set when the deadline passes unanswered)."""
+
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
     ANSWERED = "answered", _("Answered")
 
 
@@ -61,3 +65,19 @@ class PurposeKind(models.TextChoices):
 
     ORDINARY = "ordinary", _("Ordinary (the person sees it at once)")
     COVERT_INVESTIGATION = "covert_investigation", _("Covert investigation (sealed)")
+
+
+OPEN_OBJECTION_STATUSES = frozenset({ObjectionStatus.RECEIVED, ObjectionStatus.UNDER_REVIEW})
+
+
+class ObjectionNoticeKind(models.TextChoices):
+    """What a notice to the person says happened to their objection."""
+
+    RECEIVED = "received", _("Your objection was received")
+    UNDER_REVIEW = "under_review", _("The department is reviewing your objection")
+    ESCALATED = "escalated", _("The deadline passed: your objection went to the auditors")
+    ANSWERED = "answered", _("Your objection was answered")
+
+
+# Longest objection text and answer (characters), checked by the server with a message.
+OBJECTION_TEXT_LIMIT = 2000

@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from portal.exchange.constants import PurposeKind
+from portal.core.forms import LimitedTextField
+from portal.exchange.constants import OBJECTION_TEXT_LIMIT, PurposeKind
 from portal.exchange.models import Dataset
 
 
@@ -95,10 +96,24 @@ class GrantDecisionForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedTextField(
         label=_("Why do you think this access was not justified?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        limit=OBJECTION_TEXT_LIMIT,
+        multiline=True,
+        rows=6,
+        help_text=_("Say what you think was wrong: the purpose, the data read, or the reader."),
+        required_message=_("Say why you think this access was not justified."),
+    )
+
+
+class ObjectionAnswerForm(forms.Form):
+    response = LimitedTextField(
+        label=_("Your answer to the person"),
+        limit=OBJECTION_TEXT_LIMIT,
+        multiline=True,
+        rows=6,
+        help_text=_("Plain words: why the data was read, and what was done about the objection."),
+        required_message=_("Write the answer."),
     )
 
 

@@ -3,11 +3,13 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.bilingual import localized
 from portal.exchange.constants import (
     GrantStatus,
+    ObjectionNoticeKind,
     ObjectionStatus,
     ReadReason,
     SharingClass,
@@ -229,9 +231,26 @@ class Access(models.Model):
         return self.dataset.field_labels([str(f) for f in self.fields])
 
 
-class Objection(models.Model):
-    """A person's objection to an access they think unjustified."""
+class ObjectionSequence(models.Model):
+    """The last objection reference handed out in a year (YY-<year>-<n>, 异议)."""
 
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("objection reference sequence")
+        verbose_name_plural = _("objection reference sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
+
+class Objection(models.Model):
+    """A person's objection to an access they think unjustified, and what became of it:
+    received → under review → answered, due within ``EXCHANGE_OBJECTION_DAYS`` working days,
+    escalated to the auditors covering the reading department when that passes."""
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
     access = models.ForeignKey(Access, on_delete=models.PROTECT, related_name="objections")
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objections"
@@ -241,22 +260,45 @@ class Objection(models.Model):
     )
     text = models.TextField(_("why the access seems unjustified"), max_length=2000)
     status = models.CharField(
-        _("status"), max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+        _("status"),
+        max_length=16,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.RECEIVED,
     )
+    due_on = models.DateField(_("answer due by"))
+    review_started_at = models.DateTimeField(_("review started"), null=True, blank=True)
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(_("escalated to the auditors"), null=True, blank=True)
     response = models.TextField(_("response"), blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Answered by an auditor (after escalation) rather than by the reading department.
+    answered_by_auditor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="objection_open_due"),
+            models.Index(fields=["raised_by", "-created_at"], name="objection_raised_by"),
+            models.Index(fields=["firm", "-created_at"], name="objection_firm"),
+        ]
 
     def __str__(self) -> str:
-        return f"objection {self.pk}"
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:objection_detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ObjectionStatus.ANSWERED
 
 
 class ReadNotice(models.Model):
@@ -287,3 +329,32 @@ class ReadNotice(models.Model):
 
     def __str__(self) -> str:
         return f"read notice {self.pk} to {self.recipient_id}"
+
+
+class ObjectionNotice(models.Model):
+    """One notice to a person about one change of their objection (site and e-mail)."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="objection_notices"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ObjectionNoticeKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("objection notice")
+        verbose_name_plural = _("objection notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objection", "recipient", "kind"], name="one_objection_notice_per_change"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="objection_notice_recipient")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.objection_id} to {self.recipient_id}"

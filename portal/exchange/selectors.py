@@ -1,10 +1,22 @@
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 
 from portal.accounts.models import User
 from portal.departments.models import Department
-from portal.exchange.access import visible_to_subject_filter
-from portal.exchange.constants import GrantStatus, ObjectionStatus, SharingClass
-from portal.exchange.models import Access, Dataset, Objection, ReadNotice, SharingGrant
+from portal.exchange.access import objection_notices_visible_filter, visible_to_subject_filter
+from portal.exchange.constants import (
+    OPEN_OBJECTION_STATUSES,
+    GrantStatus,
+    ObjectionStatus,
+    SharingClass,
+)
+from portal.exchange.models import (
+    Access,
+    Dataset,
+    Objection,
+    ObjectionNotice,
+    ReadNotice,
+    SharingGrant,
+)
 
 
 def dataset_list() -> QuerySet[Dataset]:
@@ -65,13 +77,43 @@ def read_notice_list(*, user: User) -> QuerySet[ReadNotice]:
 
 
 def objection_queue(*, visible: QuerySet[Objection]) -> QuerySet[Objection]:
-    """The objections a staff member may see (``access.objections_visible_to``), open first."""
+    """The objections a staff member may see (``access.objections_visible_to``): open ones
+    first, the nearest deadline first; answered ones after, newest first."""
     return visible.select_related(
-        "access", "access__dataset", "access__reader_department", "raised_by"
-    ).order_by("status", "-created_at")
+        "access", "access__dataset", "access__reader_department"
+    ).order_by(
+        Case(When(status=ObjectionStatus.ANSWERED, then=1), default=0),
+        "due_on",
+        "-created_at",
+    )
 
 
 def objection_open_count(*, department: Department) -> int:
     return Objection.objects.filter(
-        access__reader_department=department, status=ObjectionStatus.OPEN
+        access__reader_department=department, status__in=OPEN_OBJECTION_STATUSES
     ).count()
+
+
+def objection_list_for_person(*, objections: QuerySet[Objection]) -> QuerySet[Objection]:
+    """The person's objections (``access.objections_of_person``), newest first, one query."""
+    return objections.select_related("access__dataset", "access__reader_department").order_by(
+        "-created_at"
+    )
+
+
+def objection_for_access(*, objections: QuerySet[Objection], access_id: str) -> Objection | None:
+    """The person's latest objection to one access, if any."""
+    return objections.filter(access_id=access_id).order_by("-created_at").first()
+
+
+def objection_notices_for_user(*, user: User) -> QuerySet[ObjectionNotice]:
+    """The person's notices about objections, newest first (for the one inbox)."""
+    return (
+        ObjectionNotice.objects.filter(recipient=user)
+        .filter(objection_notices_visible_filter(user=user))
+        .select_related("objection__access__dataset", "objection__access__reader_department")
+    )
+
+
+def objection_notice_unread_count(*, user: User) -> int:
+    return objection_notices_for_user(user=user).filter(read_at__isnull=True).count()

@@ -1,4 +1,5 @@
-"""Writes of the data exchange: catalogue, records, sharing grants, reads, objections.
+"""Writes of the data exchange: catalogue, records, sharing grants, reads (objections are
+in ``portal.exchange.objections``).
 
 ``exchange_read`` is the one function through which any department reads another
 department's records (the chokepoint of DESIGN.md). Nothing else reads
@@ -27,12 +28,11 @@ from portal.exchange.constants import (
     GRANTED_REASONS,
     FieldType,
     GrantStatus,
-    ObjectionStatus,
     PurposeKind,
     ReadReason,
     SharingClass,
 )
-from portal.exchange.models import Access, Dataset, DatasetRecord, Objection, SharingGrant
+from portal.exchange.models import Access, Dataset, DatasetRecord, SharingGrant
 
 
 @dataclass(frozen=True)
@@ -544,36 +544,6 @@ def grant_revoke(*, actor: User, grant: SharingGrant, note: str) -> SharingGrant
     grant.decision_note = visible_text(note) or grant.decision_note
     grant.save()
     return grant
-
-
-# --- Objections --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def objection_raise(*, access: Access, user: User, text: str, firm_id: int | None) -> Objection:
-    """A person (or a firm's representative) objects to an access of their data."""
-    if not visible_text(text):
-        raise ValidationError({"text": _("Say why you think this access was not justified.")})
-    return Objection.objects.create(
-        access=access, raised_by=user, firm_id=firm_id, text=visible_text(text)
-    )
-
-
-@transaction.atomic
-def objection_respond(*, actor: User, objection: Objection, response: str) -> Objection:
-    """The reading department or an auditor answers an objection."""
-    if not access_rules.may_answer_objection(user=actor, objection=objection):
-        raise PermissionDenied(
-            _("Only the reading department's administrator or its auditors answer.")
-        )
-    if not visible_text(response):
-        raise ValidationError({"response": _("Write the answer.")})
-    objection.response = visible_text(response)
-    objection.responded_by = actor
-    objection.responded_at = timezone.now()
-    objection.status = ObjectionStatus.ANSWERED
-    objection.save()
-    return objection
 
 
 def subject_hash_for(identifier: str) -> str:

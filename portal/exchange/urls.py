@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.exchange import views, views_transparency
+from portal.exchange import views, views_objections, views_transparency
 
 app_name = "exchange"
 
@@ -12,7 +12,23 @@ urlpatterns = [
         name="data_use_verification",
     ),
     path("my/data-uses/<uuid:event_id>/proof", views.data_use_proof, name="data_use_proof"),
-    path("my/data-uses/<uuid:access_id>/object", views.data_use_object, name="data_use_object"),
+    # The data-uses page links each access here; an open objection to it is shown instead.
+    path(
+        "my/data-uses/<uuid:access_id>/object",
+        views_objections.objection_new,
+        name="data_use_object",
+    ),
+    path("my/objections/", views_objections.my_objections, name="my_objections"),
+    path(
+        "my/objections/<str:reference>/",
+        views_objections.objection_detail,
+        name="objection_detail",
+    ),
+    path(
+        "my/objections/<str:reference>/filed",
+        views_objections.objection_filed,
+        name="objection_filed",
+    ),
     path("backoffice/exchange/lookup/", views.lookup, name="lookup"),
     path("backoffice/exchange/datasets/", views.datasets, name="datasets"),
     path(
@@ -26,7 +42,12 @@ urlpatterns = [
         "backoffice/exchange/grants/<int:grant_id>/decide/", views.grant_decide, name="grant_decide"
     ),
     path("backoffice/exchange/reads/", views.reads, name="reads"),
-    path("backoffice/exchange/objections/", views.objections, name="objections"),
+    path("backoffice/exchange/objections/", views_objections.objections, name="objections"),
+    path(
+        "backoffice/exchange/objections/<str:reference>/",
+        views_objections.staff_objection,
+        name="staff_objection",
+    ),
     path("backoffice/exchange/sealed/", views.sealed_reads, name="sealed_reads"),
     path(
         "backoffice/exchange/sealed/<uuid:access_id>/unseal",

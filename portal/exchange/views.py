@@ -27,7 +27,6 @@ from portal.exchange.data_uses import data_use_rows
 from portal.exchange.forms import (
     GrantDecisionForm,
     GrantRequestForm,
-    ObjectionForm,
     ReadForm,
     RecordImportForm,
     UnsealForm,
@@ -141,27 +140,6 @@ def data_use_proof(request: HttpRequest, event_id: UUID) -> HttpResponse:
     response = _no_store(HttpResponse(proof, content_type="application/json"))
     response["Content-Disposition"] = f'attachment; filename="access-proof-{read.index}.json"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def data_use_object(request: HttpRequest, access_id: str) -> HttpResponse:
-    access = _own_access(request, access_id)
-    form = ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        assert isinstance(request.user, User)
-        _identifier, firm = _subject_of(request)
-        services.objection_raise(
-            access=access,
-            user=request.user,
-            text=form.cleaned_data["text"],
-            firm_id=firm.pk if firm else None,
-        )
-        messages.success(
-            request, _("Your objection was sent to the reading department and the auditors.")
-        )
-        return redirect("exchange:data_uses")
-    return render(request, "exchange/object.html", {"access": access, "form": form})
 
 
 # --- Back office -------------------------------------------------------------------------
@@ -353,29 +331,6 @@ def reads(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(reads, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchange/reads.html", {"page": page})
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-def objections(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    if request.method == "POST":
-        objection = access.access_objection_for_answer(
-            user=user, objection_id=request.POST.get("objection", "")
-        )
-        try:
-            services.objection_respond(
-                actor=user, objection=objection, response=request.POST.get("response", "")
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Answer sent."))
-        return redirect("exchange:objections")
-    queue = selectors.objection_queue(visible=access.objections_visible_to(user=user))
-    answerable = access.answerable_department_ids(user=user)
-    rows = [(o, answerable is None or o.access.reader_department_id in answerable) for o in queue]
-    return render(request, "exchange/objections.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,11 +14,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Firm, FirmRepresentative, User
-from portal.accounts.selectors import representation_is_current, staff_has_permission
+from portal.accounts.selectors import (
+    current_representations,
+    representation_is_current,
+    staff_has_permission,
+)
 from portal.departments.models import Department, DepartmentSystem
 from portal.services.constants import APPLICANT, TRANSITIONS, Action, ApplicationStatus
 from portal.services.models import Application, Evaluation
@@ -33,11 +36,6 @@ HANDLING_PERMISSIONS = (
 _RELATED = ("service__department", "department", "firm", "applicant")
 
 
-def _current(queryset: QuerySet[FirmRepresentative]) -> QuerySet[FirmRepresentative]:
-    today = timezone.localdate()
-    return queryset.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-
-
 def representative_may_apply(*, user: User | AnonymousUser, firm: Firm | int) -> bool:
     """The person represents the firm now and may file applications for it."""
     # Only a signed-in, active person acts for a firm.
@@ -45,14 +43,16 @@ def representative_may_apply(*, user: User | AnonymousUser, firm: Firm | int) ->
         return False
     firm_id = firm if isinstance(firm, int) else firm.pk
     # A current mandate that includes filing applications.
-    return _current(
+    return current_representations(
         FirmRepresentative.objects.filter(firm_id=firm_id, user=user, can_apply=True)
     ).exists()
 
 
 def firm_recipients(*, firm_id: int) -> QuerySet[User]:
     """Who hears about a firm's applications: its current representatives who may apply."""
-    reps = _current(FirmRepresentative.objects.filter(firm_id=firm_id, can_apply=True))
+    reps = current_representations(
+        FirmRepresentative.objects.filter(firm_id=firm_id, can_apply=True)
+    )
     return User.objects.filter(pk__in=reps.values("user_id"), is_active=True).order_by("pk")
 
 
@@ -60,7 +60,7 @@ def notices_visible_filter(*, user: User) -> Q:
     """The person's notices they may still read: personal ones, and those of firms they may
     file for now (a former agent no longer sees the firm's notices, refusal reasons included).
     """
-    firms = _current(FirmRepresentative.objects.filter(user=user, can_apply=True))
+    firms = current_representations(FirmRepresentative.objects.filter(user=user, can_apply=True))
     return Q(application__firm__isnull=True) | Q(application__firm_id__in=firms.values("firm_id"))
 
 

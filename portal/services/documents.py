@@ -1,19 +1,31 @@
 """Decision documents as PDF, drawn with ReportLab's built-in CJK font: the approval
 (准予许可决定书), and the refusal to accept (不予受理通知书) or rejection (不予许可决定书), which
-state the reason and the remedies (Administrative Licensing Law art. 38)."""
+state the reason and the remedies (Administrative Licensing Law arts. 32, 38).
+
+Each page carries the verification code, the address of the public check page and a QR code
+(ISO/IEC 18004, drawn from ``segno``'s module matrix as vector squares) of the check address
+for this code, so that anyone holding the paper can check it.
+"""
 
 import io
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from portal.core.text import application_for
+from portal.services.verification import display_code
 
 FONT = "STSong-Light"  # an Adobe CID font every PDF reader has; nothing is embedded
+LEFT = 25 * mm
+TEXT_LEFT = 32 * mm
+RIGHT = 25 * mm
+FOOTER_TOP = 62 * mm  # the body stops above the verification block
+QR_SIZE = 30 * mm
 
 
 @dataclass(frozen=True)
@@ -24,26 +36,127 @@ class DecisionText:
     applicant_name: str
     decided_on: str
     code: str
-    verify_path: str
+    # The check address for this code, and the check page's own address (both absolute).
+    verify_url: str
+    verify_page: str
+    body: str
     title: str = "准予许可决定书"
-    # The decision in words; the approval's standard text when empty.
-    body: str = ""
+    applicant_code: str = ""  # the firm's unified social credit code, if a firm applied
+    subject: str = ""  # the licensed matter (the service), as decided
+    particulars_heading: str = ""
+    particulars: Sequence[str] = field(default_factory=tuple)
+    legal_basis: str = ""
     reason: str = ""
     remedies: str = ""
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines of ``text`` that fit ``width`` points in FONT at ``size`` (CJK breaks anywhere;
+    a run of Latin letters or digits is kept whole when it fits on a line)."""
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        candidate = line + token
+        if pdfmetrics.stringWidth(candidate, FONT, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = token
+        while pdfmetrics.stringWidth(line, FONT, size) > width:  # a token longer than a line
+            cut = len(line)
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], FONT, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line)
+    return lines
+
+
+def _tokens(text: str) -> list[str]:
+    """Single characters, except that runs of Latin letters, digits and signs stay together."""
+    tokens: list[str] = []
+    for ch in text:
+        if tokens and _latin(ch) and _latin(tokens[-1][-1]):
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and not ch.isspace()
+
+
+def _qr(page: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
+    """A QR code of ``data`` with its lower left corner at (x, y), ``size`` wide."""
+    code = segno.make(data, error="m", micro=False)
+    rows = list(code.matrix_iter(scale=1, border=4))
+    module = size / len(rows)
+    page.setFillColorRGB(1, 1, 1)
+    page.rect(x, y, size, size, stroke=0, fill=1)
+    page.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(rows):
+        for c, dark in enumerate(row):
+            if dark:
+                page.rect(x + c * module, y + size - (r + 1) * module, module, module, 0, 1)
+
+
+class _Writer:
+    """Paragraphs down the page, continued on a new page (with the footer) when full."""
+
+    def __init__(self, page: canvas.Canvas, text: DecisionText) -> None:
+        self.page = page
+        self.text = text
+        self.width, self.height = A4
+        self.y = self.height - 85 * mm
+
+    def paragraph(self, content: str, *, size: float = 13, indent: float = TEXT_LEFT) -> None:
+        self.page.setFont(FONT, size)
+        for line in wrap(content, self.width - indent - RIGHT, size):
+            self.y -= size * 0.62 * mm
+            if self.y < FOOTER_TOP:
+                self.new_page()
+                self.page.setFont(FONT, size)
+            self.page.drawString(indent, self.y, line)
+        self.y -= 3 * mm
+
+    def new_page(self) -> None:
+        footer(self.page, self.text)
+        self.page.showPage()
+        self.y = self.height - 30 * mm
+
+
+def footer(page: canvas.Canvas, text: DecisionText) -> None:
+    """The verification block: code, where to check, and the QR code of the check address."""
+    width, _height = A4
+    _qr(page, text.verify_url, width - RIGHT - QR_SIZE, 22 * mm, QR_SIZE)
+    page.setFont(FONT, 10)
+    text_width = width - LEFT - RIGHT - QR_SIZE - 5 * mm
+    y = 46 * mm
+    page.drawString(LEFT, y, f"验证码 Verification code：{display_code(text.code)}")
+    for line in wrap(f"真伪查验 Check authenticity：{text.verify_url}", text_width, 10):
+        y -= 6 * mm
+        page.drawString(LEFT, y, line)
+    for line in wrap(
+        f"扫描右侧二维码，或访问 {text.verify_page} 输入验证码，并可上传本文件核对是否与原件一致。",
+        text_width,
+        9,
+    ):
+        y -= 5.5 * mm
+        page.setFont(FONT, 9)
+        page.drawString(LEFT, y, line)
 
 
 def decision_pdf(text: DecisionText) -> bytes:
-    """One A4 page; ``invariant`` makes the same input give the same bytes."""
+    """A4 pages; ``invariant`` makes the same input give the same bytes."""
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
-    page.setTitle(f"{text.service_name} {text.number}")
+    page.setTitle(f"{text.title} {text.number}")
     page.setAuthor(text.department_name)
+    page.setSubject(text.service_name)
     width, height = A4
     page.setFont(FONT, 20)
     page.drawCentredString(width / 2, height - 40 * mm, text.department_name)
@@ -51,34 +164,31 @@ def decision_pdf(text: DecisionText) -> bytes:
     page.drawCentredString(width / 2, height - 55 * mm, text.title)
     page.setFont(FONT, 11)
     page.drawCentredString(width / 2, height - 63 * mm, f"申请编号：{text.number}")
-    y = height - 85 * mm
-    page.setFont(FONT, 13)
-    page.drawString(25 * mm, y, f"{text.applicant_name}：")
-    body = text.body or (
-        f"你（单位）提出的{application_for(text.service_name)}（申请编号 {text.number}），"
-        f"经审查，符合法定条件和标准，根据有关规定，决定准予许可。"
+    writer = _Writer(page, text)
+    applicant = text.applicant_name + (
+        f"（统一社会信用代码：{text.applicant_code}）" if text.applicant_code else ""
     )
-    paragraphs = [body]
+    writer.paragraph(f"{applicant}：", indent=LEFT)
+    writer.paragraph(text.body)
+    if text.subject:
+        writer.paragraph(f"许可事项：{text.subject}")
+    if text.particulars:
+        writer.paragraph(f"{text.particulars_heading or '申请内容'}：")
+        for line in text.particulars:
+            writer.paragraph(line, size=12, indent=TEXT_LEFT + 6 * mm)
+    if text.legal_basis:
+        writer.paragraph(f"法律依据：{text.legal_basis}")
     if text.reason:
-        paragraphs.append(f"理由：{text.reason}")
+        writer.paragraph(f"理由：{text.reason}")
     if text.remedies:
-        paragraphs.append(text.remedies)
-    for paragraph in paragraphs:
-        for line in _wrap(paragraph, 34):
-            y -= 9 * mm
-            if y < 50 * mm:  # a long reason continues on the next page
-                page.showPage()
-                page.setFont(FONT, 13)
-                y = height - 30 * mm
-            page.drawString(32 * mm, y, line)
-        y -= 3 * mm
-    y -= 25 * mm
-    page.drawRightString(width - 25 * mm, y, text.department_name)
-    y -= 8 * mm
-    page.drawRightString(width - 25 * mm, y, text.decided_on)
-    page.setFont(FONT, 10)
-    page.drawString(25 * mm, 35 * mm, f"验证码 Verification code：{text.code}")
-    page.drawString(25 * mm, 28 * mm, f"真伪查验 Check authenticity：{text.verify_path}")
+        writer.paragraph(text.remedies)
+    if writer.y - 20 * mm < FOOTER_TOP:
+        writer.new_page()
+    writer.y -= 12 * mm
+    page.setFont(FONT, 13)
+    page.drawRightString(width - RIGHT, writer.y, text.department_name)
+    page.drawRightString(width - RIGHT, writer.y - 8 * mm, text.decided_on)
+    footer(page, text)
     page.showPage()
     page.save()
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from portal.services.constants import (
     MaterialSource,
     ThemeKind,
 )
+from portal.services.verification import display_code
 
 
 def _bilingual(zh: str, en: str) -> str:
@@ -373,6 +374,11 @@ class DecisionDocument(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def display_code(self) -> str:
+        """The code in groups of four, as printed on the document."""
+        return display_code(self.code)
 
 
 class Evaluation(models.Model):

@@ -31,6 +31,7 @@ from portal.services.models import (
     ServiceItem,
     Theme,
 )
+from portal.services.verification import code_normalise
 from portal.services.workdays import add_working_days, working_days_between
 
 # The large parts of a service's guide, not needed in lists.
@@ -237,8 +238,9 @@ def notification_unread_count(*, user: User) -> int:
 
 
 def decision_get_by_code(*, code: str) -> DecisionDocument | None:
+    """The document issued under ``code`` (normalised as ``verification.code_normalise``)."""
     return (
-        DecisionDocument.objects.filter(code=code.strip().upper())
+        DecisionDocument.objects.filter(code=code_normalise(code))
         .select_related("application__service", "application__department", "application__firm")
         .first()
     )

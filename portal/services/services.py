@@ -36,9 +36,7 @@ from portal.services.constants import (
     ACCEPTED_UPLOADS,
     DECIDED_STATUSES,
     DECISION_TITLES,
-    LAWSUIT_MONTHS,
     POOR_RATING_MAX,
-    RECONSIDERATION_DAYS,
     TRANSITIONS,
     Action,
     ApplicationStatus,
@@ -46,6 +44,14 @@ from portal.services.constants import (
     EvaluationStatus,
     MaterialSource,
     ThemeKind,
+)
+from portal.services.decision_text import (
+    decision_body,
+    decision_particulars,
+    legal_basis_text,
+    particulars_heading,
+    particulars_lines,
+    remedies_text,
 )
 from portal.services.documents import DecisionText, decision_pdf
 from portal.services.models import (
@@ -815,43 +821,35 @@ DOCUMENT_KINDS = {
     Action.REFUSE: DecisionKind.REFUSAL,
     Action.REJECT: DecisionKind.REJECTION,
 }
-REMEDIES_TEXT = (
-    "如不服本决定，可以自收到本文书之日起{days}日内依法申请行政复议，"
-    "或者自收到本文书之日起{months}个月内依法向人民法院提起行政诉讼。"
-)
-
-
-def _decision_body(application: Application, kind: DecisionKind) -> str:
-    filed = f"你（单位）提出的“{application.service.name}”申请（申请编号 {application.number}）"
-    if kind == DecisionKind.REFUSAL:
-        return f"{filed}，经审查，不予受理。"
-    if kind == DecisionKind.REJECTION:
-        return f"{filed}，经审查，不符合法定条件和标准，决定不予许可。"
-    return ""
 
 
 def _decision_issue(
     *, application: Application, at: dt.datetime, kind: DecisionKind, reason: str
 ) -> DecisionDocument:
+    """Draw and keep the decision document, with its code and the SHA-256 of its bytes."""
     code = secrets.token_hex(8).upper()
-    applicant = application.firm.name if application.firm else str(application.applicant)
+    firm = application.firm
+    applicant = firm.name if firm else str(application.applicant)
+    decided_on = timezone.localdate(at)
     pdf = decision_pdf(
         DecisionText(
             number=application.number,
             service_name=application.service.name,
             department_name=application.department.name,
             applicant_name=applicant,
-            decided_on=timezone.localdate(at).strftime("%Y年%m月%d日"),
+            applicant_code=firm.uscc if firm else "",
+            decided_on=f"{decided_on:%Y年%m月%d日}",
             code=code,
-            verify_path=absolute_url(reverse("services:verify", kwargs={"code": code})),
+            verify_url=absolute_url(reverse("services:verify", kwargs={"code": code})),
+            verify_page=absolute_url(reverse("services:verify_lookup")),
             title=DECISION_TITLES[kind],
-            body=_decision_body(application, kind),
+            body=decision_body(application, kind),
+            subject=application.service.name,
+            particulars_heading=particulars_heading(kind),
+            particulars=particulars_lines(decision_particulars(application)),
+            legal_basis=legal_basis_text(application, kind),
             reason=reason if kind != DecisionKind.APPROVAL else "",
-            remedies=(
-                REMEDIES_TEXT.format(days=RECONSIDERATION_DAYS, months=LAWSUIT_MONTHS)
-                if kind != DecisionKind.APPROVAL
-                else ""
-            ),
+            remedies=remedies_text(kind, decided_on),
         )
     )
     document = DecisionDocument(

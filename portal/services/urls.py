@@ -1,13 +1,13 @@
 from django.urls import path
 
-from portal.services import views, views_backoffice
+from portal.services import views, views_backoffice, views_verify
 
 app_name = "services"
 
 urlpatterns = [
     path("services/", views.catalogue, name="catalogue"),
-    path("services/verify/", views.verify_lookup, name="verify_lookup"),
-    path("services/verify/<str:code>", views.verify, name="verify"),
+    path("services/verify/", views_verify.verify_lookup, name="verify_lookup"),
+    path("services/verify/<str:code>", views_verify.verify, name="verify"),
     path("services/<str:code>/", views.service_detail, name="service_detail"),
     path("services/<str:code>/apply/", views.application_start, name="application_start"),
     path("my/applications/", views.my_applications, name="my_applications"),

@@ -1,7 +1,5 @@
 """Pages for people and firms: the catalogue, application forms in steps, "my applications"."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.identity import mask_resident_id
 from portal.accounts.models import FirmRepresentative, User
 from portal.exchange.models import Dataset
+from portal.exchange.objections import objection_notices_mark_read
 from portal.services import access, selectors, services
 from portal.services.constants import (
     OPEN_STATUSES,
@@ -771,39 +770,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user, _acting = _person(request)
     if request.method == "POST":
         services.notification_mark_read(user=user)
+        objection_notices_mark_read(user=user)
         return redirect("services:notifications")
     page = Paginator(selectors.notification_list(user=user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "services/notifications.html", {"page": page})
-
-
-# --- Public check of a decision document ---------------------------------------------------
-
-
-VERIFY_CODE = re.compile(r"[0-9A-Za-z]{1,32}")
-
-
-@require_GET
-def verify_lookup(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip()
-    if not code:
-        return render(request, "services/verify.html", {"document": None, "code": ""})
-    if not VERIFY_CODE.fullmatch(code):
-        # Not a code the portal issues (they are letters and digits): say so, as a 400.
-        return render(
-            request, "services/verify.html", {"document": None, "code": code[:64]}, status=400
-        )
-    return redirect("services:verify", code=code)
-
-
-@require_GET
-def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Anyone can check that a decision document is authentic (no personal data is shown)."""
-    document = selectors.decision_get_by_code(code=code) if VERIFY_CODE.fullmatch(code) else None
-    return render(
-        request,
-        "services/verify.html",
-        {"document": document, "code": code},
-        status=200 if document is not None else 404,
-    )

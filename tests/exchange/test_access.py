@@ -18,14 +18,15 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.constants import RepresentativeRole
-from portal.accounts.models import FirmRepresentative
+from portal.accounts.models import FirmRepresentative, User
 from portal.accounts.services import firm_register, firm_representative_set
 from portal.departments.constants import StaffRole
 from portal.departments.services import audit_assignment_create, department_upsert
 from portal.exchange import access
 from portal.exchange.constants import ObjectionStatus
 from portal.exchange.models import DatasetRecord, Objection
-from portal.exchange.services import Reader, exchange_read, objection_raise, objection_respond
+from portal.exchange.objections import objection_answer, objection_escalate, objection_raise
+from portal.exchange.services import Reader, exchange_read
 from tests.conftest import make_citizen, make_department, make_staff
 from tests.exchange.factories import FIRM_CODE, World, make_grant, make_system, make_world
 
@@ -221,7 +222,8 @@ def test_grant_for_steward_branches(world: World) -> None:
     assert access.access_grant_for_steward(user=owner_steward, grant_id=grant.pk) == grant
 
 
-# --- Objections (hole 4's other half): answered by the reading department or its auditor ---
+# --- Objections (hole 4's other half): the reading department answers; the auditors see
+# and answer those whose deadline passed unanswered -------------------------------------
 
 
 def _objection(world: World) -> Objection:
@@ -246,49 +248,78 @@ def test_objection_branches(world: World) -> None:
     audit_assignment_create(actor=office_admin, auditor=scoped, departments=[world.reader])
     audit_assignment_create(actor=office_admin, auditor=elsewhere, departments=[world.owner])
     audit_assignment_create(actor=office_admin, auditor=everywhere, all_departments=True)
-    # Seen by the reading department's staff and the auditors covering it; not by others.
-    for user, seen in [
+
+    def seen(user: User) -> bool:
+        return access.objections_visible_to(user=user).filter(pk=objection.pk).exists()
+
+    # Before the deadline: the reading department's staff only; no auditor, nobody else.
+    for user, expected in [
         (reader_clerk, True),
         (reader_admin, True),
-        (scoped, True),
-        (everywhere, True),
+        (scoped, False),
+        (everywhere, False),
         (owner_admin, False),
         (elsewhere, False),
         (office_admin, False),
         (make_citizen(), False),
     ]:
-        assert access.objections_visible_to(user=user).filter(pk=objection.pk).exists() == seen
-    # Answered by the reading department's administrator and by auditors covering it.
+        assert seen(user) == expected
+    # Handled (reviewed, answered) by the reading department's administrator only.
     for user, may in [
         (reader_admin, True),
-        (scoped, True),
-        (everywhere, True),
         (reader_clerk, False),
+        (scoped, False),
+        (everywhere, False),
         (owner_admin, False),
         (elsewhere, False),
     ]:
-        assert access.may_answer_objection(user=user, objection=objection) == may
-    # The page's answer forms follow the same rule, computed once.
-    assert access.answerable_department_ids(user=everywhere) is None
-    assert access.answerable_department_ids(user=scoped) == frozenset({world.reader.pk})
-    assert access.answerable_department_ids(user=reader_admin) == frozenset({world.reader.pk})
-    assert access.answerable_department_ids(user=reader_clerk) == frozenset()
-    with pytest.raises(Http404):
-        access.access_objection_for_answer(user=elsewhere, objection_id=objection.pk)
-    with pytest.raises(Http404):
-        access.access_objection_for_answer(user=scoped, objection_id="x")
+        assert access.may_handle_objection(user=user, objection=objection) == may
     with pytest.raises(PermissionDenied):
-        access.access_objection_for_answer(user=reader_clerk, objection_id=objection.pk)
+        access.handle_objection_check(user=reader_clerk, objection=objection)
     with pytest.raises(PermissionDenied):
-        objection_respond(actor=elsewhere, objection=objection, response="越权")
-    answered = objection_respond(actor=scoped, objection=objection, response="已核实")
+        objection_answer(actor=scoped, objection=objection, response="未到期")
+    # The deadline passes unanswered: escalated to the auditors covering the department.
+    assert objection_escalate(
+        objection_id=objection.pk, today=objection.due_on + dt.timedelta(days=1)
+    )
+    objection.refresh_from_db()
+    for user, expected in [
+        (scoped, True),
+        (everywhere, True),
+        (elsewhere, False),
+        (office_admin, False),
+        (owner_admin, False),
+        (reader_clerk, True),
+    ]:
+        assert seen(user) == expected
+    for user, may in [
+        (scoped, True),
+        (everywhere, True),
+        (reader_admin, True),
+        (elsewhere, False),
+        (reader_clerk, False),
+    ]:
+        assert access.may_handle_objection(user=user, objection=objection) == may
+    # The page's door: 404 for what one may not see or a malformed reference.
+    with pytest.raises(Http404):
+        access.access_objection_for_staff(user=elsewhere, reference=objection.reference)
+    with pytest.raises(Http404):
+        access.access_objection_for_staff(user=scoped, reference="x")
+    assert (
+        access.access_objection_for_staff(user=scoped, reference=objection.reference) == objection
+    )
+    with pytest.raises(PermissionDenied):
+        objection_answer(actor=elsewhere, objection=objection, response="越权")
+    answered = objection_answer(actor=scoped, objection=objection, response="已核实")
     assert answered.status == ObjectionStatus.ANSWERED
+    assert answered.answered_by_auditor
 
 
 def test_an_auditor_of_another_department_cannot_answer_through_the_page(
     client: Client, world: World
 ) -> None:
     objection = _objection(world)
+    objection_escalate(objection_id=objection.pk, today=objection.due_on + dt.timedelta(days=1))
     office = department_upsert(code="audit", name="审计办", region="330100", is_audit_office=True)
     elsewhere = make_staff(office)
     audit_assignment_create(
@@ -297,12 +328,43 @@ def test_an_auditor_of_another_department_cannot_answer_through_the_page(
         departments=[make_department()],
     )
     client.force_login(elsewhere)
-    response = client.post(
-        reverse("exchange:objections"), {"objection": objection.pk, "response": "越权"}
-    )
+    url = reverse("exchange:staff_objection", kwargs={"reference": objection.reference})
+    response = client.post(url, {"action": "answer", "response": "越权"})
     assert response.status_code == 404
     objection.refresh_from_db()
-    assert objection.status == ObjectionStatus.OPEN
+    assert objection.status == ObjectionStatus.RECEIVED
+
+
+def test_a_clerk_of_the_reading_department_sees_but_cannot_answer(
+    client: Client, world: World
+) -> None:
+    """The clerk is shown no answer box (it would answer 403 and lose the text)."""
+    objection = _objection(world)
+    client.force_login(make_staff(world.reader, StaffRole.WINDOW_CLERK))
+    url = reverse("exchange:staff_objection", kwargs={"reference": objection.reference})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="response"' not in page.content.decode()
+    assert client.post(url, {"action": "answer", "response": "越权"}).status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.RECEIVED
+
+
+def test_person_objection_branches(world: World) -> None:
+    """A person sees their own objections; acting for a firm, the firm's (with the right)."""
+    mine = _objection(world)
+    person = mine.raised_by
+    other = make_citizen()
+    assert list(access.objections_of_person(user=person, rep=None)) == [mine]
+    assert not access.objections_of_person(user=other, rep=None).exists()
+    assert access.access_own_objection(user=person, rep=None, reference=mine.reference) == mine
+    with pytest.raises(Http404):
+        access.access_own_objection(user=other, rep=None, reference=mine.reference)
+    with pytest.raises(Http404):
+        access.access_own_objection(user=person, rep=None, reference="../x")
+    assert access.may_follow_objection(user=person, objection=mine)
+    assert not access.may_follow_objection(user=other, objection=mine)
+    assert access.objection_recipients(objection=mine) == [person]
 
 
 # --- Who used my data ---------------------------------------------------------------------

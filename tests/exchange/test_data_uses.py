@@ -254,8 +254,15 @@ def test_objection_reaches_the_reading_department(client: Client, setting) -> No
         reverse("exchange:data_use_object", args=[access.pk]), {"text": "我没有申请低保"}
     )
     assert response.status_code == 302
-    assert Objection.objects.get().access == access
-    assert "已提出异议" in page(client)
+    objection = Objection.objects.get()
+    assert objection.access == access
+    admin = make_staff(setting["reader"], StaffRole.DEPARTMENT_ADMIN)
+    client.force_login(admin)
+    assert objection.reference in client.get(reverse("exchange:objections")).content.decode()
+    # Staff of an unrelated department do not see it.
+    other = make_staff(make_department(), StaffRole.DEPARTMENT_ADMIN)
+    client.force_login(other)
+    assert objection.reference not in client.get(reverse("exchange:objections")).content.decode()
 
 
 def test_a_person_cannot_object_to_anothers_read(client: Client, setting) -> None:

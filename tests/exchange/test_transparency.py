@@ -19,7 +19,8 @@ from ledger.services import ledger_sequence_all
 from portal.departments.constants import StaffRole
 from portal.exchange.constants import PurposeKind
 from portal.exchange.models import Objection
-from portal.exchange.services import Reader, exchange_read, objection_raise, objection_respond
+from portal.exchange.objections import objection_answer, objection_raise
+from portal.exchange.services import Reader, exchange_read
 from portal.exchange.transparency import report_from_database
 from portal.exchange.unsealing import sealed_read_unseal
 from tests.conftest import make_citizen, make_staff
@@ -70,7 +71,7 @@ def populate(world: World) -> dict[str, Any]:
     person = make_citizen()
     first = objection_raise(access=reads[0], user=person, text="我没有申请", firm_id=None)
     objection_raise(access=reads[1], user=person, text="为何查询", firm_id=None)
-    objection_respond(actor=admin, objection=first, response="依申请审核")
+    objection_answer(actor=admin, objection=first, response="依申请审核")
     return {"today": today, "overdue_on": today + dt.timedelta(days=2)}
 
 

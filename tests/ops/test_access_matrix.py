@@ -29,6 +29,7 @@ from portal.departments.models import Department
 from portal.departments.services import audit_assignment_create
 from portal.departments.signing_client import signed_headers
 from portal.exchange.models import SharingGrant
+from portal.exchange.objections import objection_raise
 from portal.exchange.services import Reader, exchange_read
 from portal.services.constants import Action, ApplicationStatus
 from portal.services.models import DecisionDocument, ServiceItem
@@ -126,6 +127,12 @@ MATRIX: dict[str, Rule] = {
     "exchange:data_use_verification": rule(PEOPLE),
     "exchange:data_use_proof": rule({OWNER}, kwargs="event"),
     "exchange:data_use_object": rule({OWNER}, kwargs="access"),
+    # Objections: the person's (or, with the right, the firm's) own; in the back office the
+    # reading department's staff (kjj read it), auditors only once it is escalated
+    "exchange:my_objections": rule(PEOPLE),
+    "exchange:objection_detail": rule({OWNER}, kwargs="objection"),
+    "exchange:objection_filed": rule({OWNER}, kwargs="objection"),
+    "exchange:staff_objection": rule(KJJ, kwargs="objection"),
     # Exchange back office: each page needs the role it is for
     "exchange:lookup": rule(READERS),
     "exchange:datasets": rule(ALL_STAFF),
@@ -301,6 +308,9 @@ def build_world() -> World:
         purpose="高新技术企业认定",
         application_number=application.number,
     )
+    objection = objection_raise(
+        access=result.access, user=owner, text="我方未申请该事项", firm_id=firm.pk
+    )
     sjj = Department.objects.get(code="sjj")
     audit_admin = User.objects.get(username="sjj.department_admin")
 
@@ -334,6 +344,7 @@ def build_world() -> World:
         "": {},
         "access": {"access_id": result.access.pk},
         "event": {"event_id": result.access.ledger_event_id},
+        "objection": {"reference": objection.reference},
         "dataset": {"code": "scjg.business_registration"},
         "grant": {
             "grant_id": SharingGrant.objects.get(
