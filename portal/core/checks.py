@@ -123,6 +123,7 @@ def production_secrets(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -
         id="portal.E004",
     )
     errors += _log_key_errors()
+    errors += _verifier_policy_errors()
     errors += _site_url_errors()
     if settings.PORTAL_DEMO:
         errors.append(
@@ -150,6 +151,29 @@ def _site_url_errors() -> list[Error]:
             id="portal.E008",
         )
     ]
+
+
+def _verifier_policy_errors() -> list[Error]:
+    """The browser verifier's policy is a file fixed at release, not made from the database."""
+    path = settings.LEDGER_VERIFIER_POLICY_FILE
+    hint = (
+        "Make it at release with `manage.py ledger_verifier_policy --out FILE`, publish its "
+        "SHA-256, and set LEDGER_VERIFIER_POLICY_FILE (docs/browser-verifier.md)."
+    )
+    if not path:
+        return [
+            Error(
+                "LEDGER_VERIFIER_POLICY_FILE is not set: people's browsers would trust keys "
+                "read from the database on each request.",
+                hint=hint,
+                id="portal.E009",
+            )
+        ]
+    if not Path(path).is_file():
+        return [
+            Error(f"The verifier policy file {path} does not exist.", hint=hint, id="portal.E009")
+        ]
+    return []
 
 
 def _log_key_errors() -> list[Error]:

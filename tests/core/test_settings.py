@@ -41,7 +41,10 @@ def production_values(tmp_path: Path) -> dict[str, str]:
     write_new_key(name="portal.example.gov.cn/ledger", path=key_file)
     vrf_file = tmp_path / "etc" / "ledger-vrf.key"
     write_new_vrf_key(name="portal.example.gov.cn/ledger/vrf", path=vrf_file)
+    policy_file = tmp_path / "etc" / "verifier-policy.js"
+    policy_file.write_text("export const POLICY = {};\n")
     return {
+        "LEDGER_VERIFIER_POLICY_FILE": str(policy_file),
         "LEDGER_VRF_KEY_FILE": str(vrf_file),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "true",
@@ -64,7 +67,15 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
     var = tmp_path / "var"
     result = check_deploy(var, DJANGO_HTTPS="true")
     assert result.returncode != 0
-    for code in ("portal.E002", "portal.E003", "portal.E004", "portal.E005", "portal.E007"):
+    codes = (
+        "portal.E002",
+        "portal.E003",
+        "portal.E004",
+        "portal.E005",
+        "portal.E007",
+        "portal.E009",
+    )
+    for code in codes:
         assert code in result.stderr, result.stderr
     assert not (var / "dev_secret_key").exists()
     assert not (var / "keys" / "log-v2.skey").exists()
@@ -85,6 +96,8 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
         ("METRICS_TOKEN", "", "portal.E004"),
         ("METRICS_TOKEN", "abc123", "portal.E004"),
         ("PORTAL_DEMO", "true", "portal.E006"),
+        ("LEDGER_VERIFIER_POLICY_FILE", "", "portal.E009"),
+        ("LEDGER_VERIFIER_POLICY_FILE", "/nonexistent/policy.js", "portal.E009"),
         ("PORTAL_SITE_URL", "", "portal.E008"),
         ("PORTAL_SITE_URL", "http://portal.example.gov.cn", "portal.E008"),
         ("PORTAL_SITE_URL", "https://portal.example.gov.cn/portal/", "portal.E008"),
