@@ -85,7 +85,7 @@ def test_objection_answered_and_escalated(live_server: object, page: Page, pages
         "我从未申请低保，民政局无权读取我的户籍。"
     )
     page.get_by_role("button", name="提交异议").click()
-    expect(page.get_by_role("heading", name="异议已提交")).to_be_visible()
+    expect(page.get_by_role("heading", name="已提出异议")).to_be_visible()
     objection = Objection.objects.get()
     expect(page.locator(".reference")).to_have_text(objection.reference)
     expect(page.locator("main")).to_contain_text(objection.due_on.isoformat())

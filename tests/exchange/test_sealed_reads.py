@@ -288,9 +288,13 @@ def test_the_person_sees_a_sealed_read_only_after_it_is_unsealed(
         return page.content.decode()
 
     assert "日常核验" in listed() and "涉嫌合同诈骗案侦查" not in listed()
-    for name in ("exchange:data_use_proof", "exchange:data_use_object"):
-        assert person.get(reverse(name, kwargs={"access_id": read.pk})).status_code == 404
-        assert person.get(reverse(name, kwargs={"access_id": ordinary.pk})).status_code != 404
+    for name, key, attr in (
+        ("exchange:data_use_proof", "event_id", "ledger_event_id"),
+        ("exchange:data_use_object", "access_id", "pk"),
+    ):
+        url = reverse(name, kwargs={key: getattr(read, attr)})
+        assert person.get(url).status_code == 404
+        assert person.get(reverse(name, kwargs={key: getattr(ordinary, attr)})).status_code != 404
     assert "因侦查需要" not in person.get(reverse("services:notifications")).content.decode()
     assert not ReadNotice.objects.exists()
 

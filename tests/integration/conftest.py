@@ -38,6 +38,8 @@ def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env["DJANGO_SECRET_KEY"] = settings.SECRET_KEY
     env["LEDGER_SUBJECT_SECRET"] = subject_secret().decode()
     env["LEDGER_VRF_KEY"] = vrf_secret_key().text
+    # The static files the test session collected (hashed names), whatever PORTAL_VAR_DIR is.
+    env["DJANGO_STATIC_ROOT"] = str(settings.STATIC_ROOT)
     env.update(extra or {})
     return env
 

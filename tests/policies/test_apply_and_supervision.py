@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 from django.urls import reverse
 
 from policies import applications
@@ -141,7 +142,7 @@ def test_rating_and_supervision_dashboard_with_csv(demo_city, client):
     client.force_login(User.objects.get(username="rsj.reviewer"))
     page = client.get(reverse("policies:supervision")).content.decode()
     assert "失业保险稳岗返还" in page and 'id="chart-data"' in page
-    assert "echarts.min.js" in page
+    assert static("policies/vendor/echarts.min.js") in page  # the hashed, compressed copy
     detail = client.get(reverse("policies:supervision_policy", args=[policy.pk])).content.decode()
     assert "兑现很快" in detail and "76.35" in detail  # 12.90 + 63.00 + 0.45
     export = client.get(reverse("policies:supervision"), {"format": "csv"})
