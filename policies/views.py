@@ -32,6 +32,7 @@ from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRating,
 from policies.rules import Profile
 from portal.accounts.models import FirmRepresentative, User
 from portal.backoffice.access import staff_required
+from portal.core.forms import post_data, post_files
 from portal.core.money import figure, money_wan
 from portal.core.validators import mask_bank_account
 from portal.departments.access import audit_scope_for
@@ -262,7 +263,7 @@ def for_me_refresh(request: HttpRequest) -> HttpResponse:
 def declare(request: HttpRequest) -> HttpResponse:
     rep = access.firm_policies_check(rep=_acting(request), user=request.user)
     existing = FirmDeclaration.objects.filter(firm=rep.firm).first()
-    form = DeclarationForm(request.POST or None, initial=existing.data if existing else None)
+    form = DeclarationForm(post_data(request), initial=existing.data if existing else None)
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
         try:
@@ -304,7 +305,7 @@ def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
     )
     if award is None:
         raise Http404
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(post_data(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -470,7 +471,7 @@ def bo_list(request: HttpRequest) -> HttpResponse:
 def bo_new(request: HttpRequest) -> HttpResponse:
     _manager(request)
     _user, department = _staff(request)
-    form = PolicyForm(request.POST or None, initial={"region": department.region})
+    form = PolicyForm(post_data(request), initial={"region": department.region})
     if request.method == "POST" and form.is_valid():
         try:
             policy = services.policy_create(
@@ -510,7 +511,7 @@ def bo_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
 @staff_required
 def bo_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
     policy = _own_policy(request, policy_id, manage=True)
-    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy))
+    form = PolicyForm(post_data(request), initial=PolicyForm.initial_for(policy))
     if request.method == "POST" and form.is_valid():
         try:
             _policy, changed = services.policy_amend(
@@ -598,7 +599,7 @@ def bo_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @staff_required
 def bo_import(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(post_data(request), post_files(request))
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

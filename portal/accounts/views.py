@@ -16,6 +16,7 @@ from portal.accounts.forms import ActAsForm, SignUpForm
 from portal.accounts.models import User
 from portal.accounts.selectors import representation_get, representation_list_for_user
 from portal.accounts.services import citizen_sign_up_submit
+from portal.core.forms import post_data
 from portal.core.site import site_url
 
 
@@ -37,7 +38,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 )
                 % {"minutes": max(1, wait // 60)},
             )
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

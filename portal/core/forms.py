@@ -9,7 +9,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.widgets import Widget
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
@@ -86,3 +89,17 @@ class LimitedTextField(forms.CharField):
                 % {"limit": self.limit, "n": len(value), "over": len(value) - self.limit},
                 code="max_length",
             )
+
+
+def post_data(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to: on every POST, even an empty one.
+
+    ``request.POST or None`` leaves a form unbound when a POST arrives empty, so the person
+    sees the blank form again with no error saying what is missing.
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def post_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | None:
+    """The uploaded files to bind a form to, on every POST (see :func:`post_data`)."""
+    return request.FILES if request.method == "POST" else None

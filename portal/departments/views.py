@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.models import User
 from portal.backoffice.access import staff_required
+from portal.core.forms import post_data
 from portal.departments.access import audit_assigner_check
 from portal.departments.forms import AuditAssignmentForm
 from portal.departments.models import AuditAssignment
@@ -28,7 +29,7 @@ def _assigner(request: HttpRequest) -> User:
 def audit_assignments(request: HttpRequest) -> HttpResponse:
     """The audit office's list of auditors with their scope, and the form to assign one."""
     actor = _assigner(request)
-    form = AuditAssignmentForm(request.POST or None)
+    form = AuditAssignmentForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -21,6 +21,7 @@ from ledger.models import ReadDetails
 from ledger.subject_log import LoggedRead
 from portal.accounts.models import Firm, User
 from portal.backoffice.access import staff_required
+from portal.core.forms import post_data, post_files
 from portal.exchange import access, selectors, services, unsealing
 from portal.exchange.constants import GrantStatus, PurposeKind
 from portal.exchange.data_uses import data_use_rows
@@ -161,7 +162,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     datasets = selectors.datasets_readable_by(department=user.department)
     initial = {k: request.GET[k] for k in ("dataset", "application", "purpose") if k in request.GET}
     may_seal = access.may_read_sealed(department=user.department, user=user)
-    form = ReadForm(request.POST or None, datasets=datasets, initial=initial, may_seal=may_seal)
+    form = ReadForm(post_data(request), datasets=datasets, initial=initial, may_seal=may_seal)
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -267,7 +268,7 @@ def grant_request(request: HttpRequest) -> HttpResponse:
     datasets = (
         selectors.dataset_list().filter(sharing_class="conditional").exclude(owner=user.department)
     )
-    form = GrantRequestForm(request.POST or None, datasets=datasets)
+    form = GrantRequestForm(post_data(request), datasets=datasets)
     if request.method == "POST" and form.is_valid():
         try:
             services.grant_request(
@@ -340,7 +341,7 @@ def records_import(request: HttpRequest, code: str) -> HttpResponse:
     user = _staff(request)
     assert user.department is not None
     dataset = access.access_dataset_for_maintenance(code=code, user=user)
-    form = RecordImportForm(request.POST or None, request.FILES or None)
+    form = RecordImportForm(post_data(request), post_files(request))
     errors: dict[int, dict[str, list[str]]] = {}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

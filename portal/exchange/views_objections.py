@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.models import FirmRepresentative, User
 from portal.backoffice.access import staff_required
+from portal.core.forms import post_data
 from portal.exchange import access, selectors
 from portal.exchange.constants import ObjectionStatus
 from portal.exchange.forms import ObjectionAnswerForm, ObjectionForm
@@ -94,7 +95,7 @@ def objection_new(request: HttpRequest, access_id: str) -> HttpResponse:
     if existing is not None and existing.is_open:
         messages.info(request, _("You have already objected to this access; here is where it is."))
         return redirect(existing)
-    form = ObjectionForm(request.POST or None)
+    form = ObjectionForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         _identifier, firm = access.data_use_subject_for(user=request.user, rep=_rep(request))
         try:

@@ -132,10 +132,16 @@ def _other_label(data: bytes) -> bytes:
     return data.replace(label.encode(), other.encode())
 
 
+def _flip_hex(text: str) -> str:
+    """One bit of the first byte changed: always a different value (setting a byte to a
+    constant is a no-op once in 256 runs)."""
+    data = bytearray.fromhex(text)
+    data[0] ^= 1
+    return data.hex()
+
+
 def _flip_opening(proof: dict[str, Any]) -> None:
-    opening = bytearray.fromhex(proof["read"]["opening"])
-    opening[0] ^= 1
-    proof["read"]["opening"] = opening.hex()
+    proof["read"]["opening"] = _flip_hex(proof["read"]["opening"])
 
 
 TAMPERING: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
@@ -150,7 +156,7 @@ TAMPERING: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda p: _set_entry(p, _other_label),
         "label",
     ),
-    ("VRF proof", lambda p: p["read"].update(vrf_proof="00" + p["read"]["vrf_proof"][2:]), "label"),
+    ("VRF proof", lambda p: p["read"].update(vrf_proof=_flip_hex(p["read"]["vrf_proof"])), "label"),
     ("counter", lambda p: p["read"].update(counter=p["read"]["counter"] + 1), "label"),
     ("identifier", lambda p: p.update(identifier="110101199003070011"), "label"),
     (
