@@ -96,7 +96,10 @@ class ImportFormat(models.TextChoices):
     CSV = "csv", "CSV"
 
 
-# Purpose stated to the exchange for profile reads (goes into the ledger).
+# Purpose stated to the exchange for profile reads (goes into the ledger), and its English
+# form (kept beside the access for English pages, never committed).
 PURPOSE_MATCHING = "惠企政策匹配"
+PURPOSE_MATCHING_EN = "Matching business support policies"
 PURPOSE_GRANT = "惠企政策免申即享资格核验"
+PURPOSE_GRANT_EN = "Eligibility check for a benefit granted without applying"
 PURPOSE_APPLICATION = "惠企政策申报材料获取"

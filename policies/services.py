@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 from policies import access, matching, selectors
 from policies.constants import (
     PURPOSE_GRANT,
+    PURPOSE_GRANT_EN,
     PURPOSE_MATCHING,
+    PURPOSE_MATCHING_EN,
     AwardStatus,
     BenefitBase,
     BenefitKind,
@@ -635,7 +637,9 @@ def granting_reader(policy: Policy) -> Reader:
     return Reader(department=policy.department, system=system)
 
 
-def _ask_exchange(*, firm: Firm, reader: Reader, purpose: str) -> dict[str, DatasetAnswer]:
+def _ask_exchange(
+    *, firm: Firm, reader: Reader, purpose: str, purpose_en: str
+) -> dict[str, DatasetAnswer]:
     answers: dict[str, DatasetAnswer] = {}
     for dataset, fields in PROFILE_DATASETS.items():
         try:
@@ -645,6 +649,7 @@ def _ask_exchange(*, firm: Firm, reader: Reader, purpose: str) -> dict[str, Data
                 subject_identifier=firm.uscc,
                 fields=list(fields),
                 purpose=purpose,
+                purpose_en=purpose_en,
             )
         except ValidationError:
             # The catalogue lacks this dataset (or these fields): nothing was read.
@@ -684,11 +689,11 @@ def _assemble(
 
 @transaction.atomic
 def firm_profile_read(
-    *, firm: Firm, reader: Reader, purpose: str, with_declared: bool
+    *, firm: Firm, reader: Reader, purpose: str, purpose_en: str = "", with_declared: bool
 ) -> AssembledProfile:
     """Read a firm's figures through the exchange (each read is in the ledger) and assemble
     them, with the firm's declaration filling gaps when ``with_declared``."""
-    answers = _ask_exchange(firm=firm, reader=reader, purpose=purpose)
+    answers = _ask_exchange(firm=firm, reader=reader, purpose=purpose, purpose_en=purpose_en)
     return _assemble(
         firm=firm,
         answers=answers,
@@ -708,7 +713,9 @@ def _answers_json(answers: Mapping[str, DatasetAnswer]) -> dict[str, object]:
 def firm_profile_refresh(*, firm: Firm, reader: Reader | None = None) -> FirmProfile:
     """Assemble the firm's matching profile through the exchange and keep it."""
     reader = reader or matching_reader()
-    answers = _ask_exchange(firm=firm, reader=reader, purpose=PURPOSE_MATCHING)
+    answers = _ask_exchange(
+        firm=firm, reader=reader, purpose=PURPOSE_MATCHING, purpose_en=PURPOSE_MATCHING_EN
+    )
     assembled = _assemble(
         firm=firm, answers=answers, reader=reader.department.code, declared=_declared(firm)
     )
@@ -980,8 +987,13 @@ def policy_grant_decide(*, policy: Policy, firm: Firm, reader: Reader | None = N
     ):
         return "already"
     reader = reader or granting_reader(policy)
-    purpose = f"{PURPOSE_GRANT}：{policy.document_number}"
-    assembled = firm_profile_read(firm=firm, reader=reader, purpose=purpose, with_declared=False)
+    assembled = firm_profile_read(
+        firm=firm,
+        reader=reader,
+        purpose=f"{PURPOSE_GRANT}：{policy.document_number}",
+        purpose_en=f"{PURPOSE_GRANT_EN}: {policy.document_number}",
+        with_declared=False,
+    )
     rule = matching.effective_rule(
         region=policy.region,
         industries=policy.industries,

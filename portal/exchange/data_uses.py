@@ -36,7 +36,11 @@ class DataUseRow:
     dataset: str
     dataset_owner: str
     fields: list[str]
+    # ``purpose`` is the committed text (the browser check compares it with the ledger);
+    # ``purpose_text`` is what the page shows: its English form on English pages when the
+    # access keeps one for exactly this committed purpose.
     purpose: str
+    purpose_text: str
     application_number: str | None
     outcome: str
     reason: str
@@ -111,6 +115,14 @@ def data_use_rows(*, reads: list[LoggedRead], english: bool = False) -> list[Dat
         else:
             reader = systems.get(str(details.reader.system), _("the department's system"))
         access = accesses.get(log.event_id)
+        purpose_text = details.purpose
+        if (
+            english
+            and access is not None
+            and access.purpose_en
+            and access.purpose == details.purpose
+        ):
+            purpose_text = access.purpose_en
         rows.append(
             DataUseRow(
                 event_id=read.event_id,
@@ -135,6 +147,7 @@ def data_use_rows(*, reads: list[LoggedRead], english: bool = False) -> list[Dat
                 ),
                 fields=[labels.get(f, _("a field no longer listed")) for f in details.fields],
                 purpose=details.purpose,
+                purpose_text=purpose_text,
                 application_number=details.application_number,
                 outcome=outcome,
                 reason=reason,

@@ -179,7 +179,11 @@ class Access(models.Model):
     # Keyed hash of the subject identifier (the same value as the ledger entry's ``subject``).
     subject_hash = models.CharField(max_length=64, db_index=True)
     fields = models.JSONField(_("fields"))
+    # The purpose as committed to the ledger (fixed bytes), and its English form for display
+    # only: generated purposes (an application, a policy run) carry one; it is never
+    # committed, so showing it changes nothing a proof covers.
     purpose = models.CharField(_("purpose"), max_length=300)
+    purpose_en = models.CharField(_("English purpose"), max_length=300, blank=True)
     application_number = models.CharField(_("application"), max_length=64, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16)
     reason = models.CharField(_("reason"), max_length=32)
@@ -211,6 +215,10 @@ class Access(models.Model):
     def is_sealed(self) -> bool:
         """Still hidden from the person: sealed and not unsealed yet."""
         return self.sealed_until is not None and self.unsealed_at is None
+
+    @property
+    def display_purpose(self) -> str:
+        return localized(self, "purpose")
 
     def outcome_label(self) -> str:
         """What happened, in words: read, no record found, or refused (never a raw key)."""

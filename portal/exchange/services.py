@@ -130,6 +130,7 @@ def exchange_read(
     subject_identifier: str,
     fields: list[str] | None,
     purpose: str,
+    purpose_en: str = "",
     application_number: str = "",
     request_signature: RequestSignatureInput | None = None,
     purpose_kind: PurposeKind = PurposeKind.ORDINARY,
@@ -147,6 +148,9 @@ def exchange_read(
     unseal-by date (from today to ``LEDGER_SEAL_MAX_DAYS`` ahead). It is logged in the
     ledger's sealed namespace with its public unseal-by date, and hidden from the person
     until it is unsealed (TRANSPARENCY.md §3, docs/ledger-formats.md §7.5).
+
+    ``purpose_en`` is the purpose's English form, shown on English pages. Only ``purpose`` is
+    committed to the ledger; the English text is kept beside the access, for display.
     """
     # Only a reading role (or the department's system) reads: refused before anything else.
     access_rules.read_check(department=reader.department, user=reader.user, system=reader.system)
@@ -213,6 +217,7 @@ def exchange_read(
         subject_hash=subject_hash(subject_identifier),
         fields=logged_fields,
         purpose=purpose,
+        purpose_en=visible_text(purpose_en),
         application_number=application_number,
         outcome=outcome,
         reason=reason,

@@ -544,6 +544,13 @@ def _subject_of(application: Application, dataset: Dataset) -> str:
     return application.applicant.id_number or ""
 
 
+def _purpose_en(doing: str, application: Application) -> str:
+    """The English form of a read's purpose for ``application`` (shown on English pages, never
+    committed); "" when the service has no English name, so the Chinese purpose is shown."""
+    name = application.service.name_en
+    return f"{doing} application {application.number} ({name})" if name else ""
+
+
 def _fetch_material(
     *, application: Application, spec: Mapping[str, object], dataset: Dataset
 ) -> tuple[Material | None, str]:
@@ -561,6 +568,7 @@ def _fetch_material(
         subject_identifier=subject,
         fields=[str(f) for f in fields] if isinstance(fields, list) and fields else None,
         purpose=f"办理{application.service.name}（申请{application.number}）",
+        purpose_en=_purpose_en("Processing", application),
         application_number=application.number,
     )
     if not result.granted:
@@ -894,6 +902,7 @@ def application_reference_read(
         subject_identifier=subject,
         fields=None,
         purpose=f"审查{application_for(application.service.name)}（{application.number}）",
+        purpose_en=_purpose_en("Reviewing", application),
         application_number=application.number,
     )
 

@@ -29,6 +29,13 @@ class ReadInputSerializer(serializers.Serializer[dict[str, Any]]):
         max_length=18, help_text="Resident identity number or unified social credit code"
     )
     purpose = serializers.CharField(max_length=300)
+    purpose_en = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="The purpose in English, shown to the person on English pages; only "
+        "`purpose` is committed to the ledger",
+    )
     application = serializers.CharField(max_length=64, required=False, allow_blank=True)
     purpose_kind = serializers.ChoiceField(
         choices=PurposeKind.choices,

@@ -74,6 +74,7 @@ class ExchangeReadApi(APIView):
                 subject_identifier=data["subject"],
                 fields=data.get("fields"),
                 purpose=data["purpose"],
+                purpose_en=data.get("purpose_en", ""),
                 application_number=data.get("application", ""),
                 request_signature=request_signature_of(request),
                 purpose_kind=PurposeKind(data["purpose_kind"]),
