@@ -66,3 +66,37 @@ def test_staff_view_of_business_registration_shows_up_verified_for_the_firm(
     with page.expect_download() as download:
         row.get_by_role("link", name="下载证明").click()
     assert download.value.suggested_filename.startswith("access-proof-")
+
+
+def test_the_reviewers_purpose_reads_in_english_and_still_checks(
+    live_server: object, page: Page
+) -> None:
+    """The English purpose is shown in place of the committed one, which the browser checks."""
+    call_command("seed_demo", stdout=io.StringIO())
+    base = str(live_server)
+    firm = Firm.objects.get(name="杭城智能科技有限公司")
+    applicant = User.objects.get(username="zhangsan")
+    service = ServiceItem.objects.get(code="kjj-gxjsqyrd")
+    application = make_application(
+        service, applicant, firm=firm, status=ApplicationStatus.SUBMITTED
+    )
+    sign_in(page, base, "kjj.reviewer")
+    page.goto(f"{base}/backoffice/services/applications/{application.number}/")
+    page.get_by_role("button", name="查看企业登记信息", exact=False).click()
+    expect(page.locator("#read")).to_contain_text("杭城智能科技有限公司")
+    page.get_by_role("button", name="退出").click()
+    ledger_sequence_all()
+    cosign_latest()
+
+    sign_in(page, base, "zhangsan")
+    page.goto(f"{base}/accounts/act-as/")
+    page.get_by_label("杭城智能科技有限公司", exact=False).check()
+    page.get_by_role("button", name="切换").click()
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.goto(f"{base}/my/data-uses/")
+    row = page.locator("tr", has_text=application.number)
+    expect(row.locator("td").nth(3)).to_contain_text(
+        f"Reviewing application {application.number} ({service.name_en})"
+    )
+    expect(row.locator("td").nth(3)).not_to_contain_text("审查")
+    expect(row.locator("td.check")).to_have_text("✔ checked in your browser")
