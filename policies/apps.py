@@ -6,3 +6,10 @@ class PoliciesConfig(AppConfig):
     name = "policies"
     label = "policies"
     verbose_name = _("Subsidy policies")
+
+    def ready(self) -> None:
+        # Its notices in the one inbox (/my/notifications/).
+        from policies.inbox import PolicyNotices
+        from portal.core.inbox import inbox_source_register
+
+        inbox_source_register(PolicyNotices())

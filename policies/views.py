@@ -233,7 +233,7 @@ def for_me(request: HttpRequest) -> HttpResponse:
                 for name in explain.FIELD_LABELS
                 if name in profile.values or name in profile.missing
             ],
-            unread_notices=selectors.notices_unread_count(firm=rep.firm) if acts else 0,
+            unread_policy_notices=selectors.notices_unread_count(firm=rep.firm) if acts else 0,
             awards=[
                 {
                     "award": a,

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.identity import mask_resident_id
 from portal.accounts.models import FirmRepresentative, User
+from portal.core.inbox import InboxList, inbox_mark_read
 from portal.exchange.models import Dataset
-from portal.exchange.objections import objection_notices_mark_read
 from portal.services import access, selectors, services
 from portal.services.constants import (
     OPEN_STATUSES,
@@ -767,12 +767,13 @@ def application_evaluate(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
+    """The one inbox: every notice of the person (applications, objections, policies, unsealed
+    reads), newest first; "mark all as read" marks every kind."""
     user, _acting = _person(request)
     if request.method == "POST":
-        services.notification_mark_read(user=user)
-        objection_notices_mark_read(user=user)
+        inbox_mark_read(user=user)
         return redirect("services:notifications")
-    page = Paginator(selectors.notification_list(user=user), PAGE_SIZE).get_page(
+    page = Paginator(InboxList(user=user, request=request), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "services/notifications.html", {"page": page})

@@ -83,7 +83,7 @@ def test_seeing_figures_and_acting_are_separate_rights(demo_city: City, client: 
     act_for(client, user, firm)
     page = client.get(reverse("policies:for_me"))
     assert page.status_code == 200 and page.context["profile"] is not None
-    assert page.context["unread_notices"] == 0  # notices are for those who act
+    assert page.context["unread_policy_notices"] == 0  # notices are for those who act
     assert reverse("policies:for_me_refresh") not in page.content.decode()  # no button
     assert client.post(reverse("policies:for_me_refresh")).status_code == 403
     assert client.get(reverse("policies:declare")).status_code == 403

@@ -15,7 +15,7 @@ def test_policy_messages_are_in_the_one_inbox(demo_city, client):
     notice = PolicyNotice.objects.filter(firm=firm).select_related("policy").first()
     assert notice is not None and notice.read_at is None
     inbox = client.get("/my/notifications/").content.decode()
-    assert "政策消息" in inbox and notice.policy.title in inbox
+    assert "政策" in inbox and notice.policy.title in inbox
     # The old separate inbox goes there; the policies page only points to it.
     old = client.get("/policies/for-me/notices/")
     assert old.status_code == 301 and old["Location"] == "/my/notifications/"
