@@ -14,7 +14,7 @@ from policies import services as policy_services
 from policies.constants import NoticeKind
 from policies.models import PolicyNotice
 from portal.accounts.models import Firm, User
-from portal.exchange.models import ObjectionNotice, ReadNotice
+from portal.exchange.models import Access, ObjectionNotice, ReadNotice
 from portal.exchange.objections import objection_raise
 from portal.exchange.services import Reader, exchange_read
 from portal.services.constants import Action, ApplicationStatus
@@ -41,7 +41,7 @@ def person(city: City) -> Person:
     return Person(User.objects.get(username="lisi"), city.firms[0])
 
 
-def _read(city: City, who: Person) -> object:
+def _read(city: City, who: Person) -> Access:
     system = city.systems["rsj"]
     return exchange_read(
         reader=Reader(department=system.department, system=system),
