@@ -19,9 +19,20 @@ from portal.exchange.services import dataset_upsert, record_put
 
 
 def _f(
-    name: str, type_: str, label: str, label_en: str, required: bool = True
+    name: str, type_: str, label: str, label_en: str, required: bool = True, unit: str = ""
 ) -> dict[str, object]:
-    return {"name": name, "type": type_, "label": label, "label_en": label_en, "required": required}
+    field: dict[str, object] = {
+        "name": name,
+        "type": type_,
+        "label": label,
+        "label_en": label_en,
+        "required": required,
+    }
+    if unit:
+        # An amount the register keeps in 10 000 yuan ("wan") or in yuan: pages write it with
+        # the one money formatter (portal.exchange.records).
+        field["unit"] = unit
+    return field
 
 
 DATASETS = [
@@ -35,12 +46,7 @@ DATASETS = [
         [
             _f("name", "string", "企业名称", "Firm name"),
             _f("legal_representative", "string", "法定代表人", "Legal representative"),
-            _f(
-                "registered_capital",
-                "decimal",
-                "注册资本（万元）",
-                "Registered capital (10 000 yuan)",
-            ),
+            _f("registered_capital", "decimal", "注册资本", "Registered capital", unit="wan"),
             _f("established_on", "date", "成立日期", "Established on"),
             _f("industry_code", "string", "国民经济行业代码", "Industry code (GB/T 4754)"),
             _f("status", "string", "登记状态", "Registration status"),
@@ -101,15 +107,9 @@ DATASETS = [
         SharingClass.CONDITIONAL,
         [
             _f("year", "integer", "年度", "Year"),
-            _f("tax_paid", "decimal", "纳税总额（万元）", "Tax paid (10 000 yuan)"),
-            _f("revenue", "decimal", "营业收入（万元）", "Revenue (10 000 yuan)"),
-            _f(
-                "rd_expense",
-                "decimal",
-                "研发费用（万元）",
-                "R&D expense (10 000 yuan)",
-                required=False,
-            ),
+            _f("tax_paid", "decimal", "纳税总额", "Tax paid", unit="wan"),
+            _f("revenue", "decimal", "营业收入", "Revenue", unit="wan"),
+            _f("rd_expense", "decimal", "研发费用", "R&D expense", required=False, unit="wan"),
         ],
     ),
     (

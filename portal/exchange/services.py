@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from ledger.constants import Outcome
 from ledger.services import RequestSignatureInput, SealInput, ledger_event_record, subject_hash
 from portal.accounts.models import User
-from portal.core.bilingual import value_text
 from portal.core.text import visible_text
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange import access as access_rules
@@ -33,6 +32,7 @@ from portal.exchange.constants import (
     SharingClass,
 )
 from portal.exchange.models import Access, Dataset, DatasetRecord, SharingGrant
+from portal.exchange.records import record_facts
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,12 @@ class ReadResult:
         return str(ReadReason(self.reason).label)
 
     @property
-    def labelled_data(self) -> list[tuple[str, object]]:
-        """(field label, value) in the dataset's field order."""
-        if self.data is None:
-            return []
-        labels = {
-            str(f["name"]): str(f.get("label", f["name"])) for f in self.access.dataset.fields
-        }
-        return [(labels.get(k, k), v) for k, v in self.data.items()]
-
-    @property
     def display_data(self) -> list[tuple[str, str]]:
-        """(field label, value) as the page shows them: labels in the page's language, a
-        flag as yes or no (``labelled_data`` keeps the catalogue's labels and raw values)."""
+        """(field label, value in words) as a page shows them, in the page's language
+        (``portal.exchange.records``, the one helper for record fields)."""
         if self.data is None:
             return []
-        dataset = self.access.dataset
-        return [(dataset.field_label(k), value_text(v)) for k, v in self.data.items()]
+        return record_facts(dataset=self.access.dataset, items=self.data.items())
 
 
 class DatasetNotFound(ValidationError):
@@ -276,6 +265,9 @@ def _seal_of(
 # --- Catalogue and records ---------------------------------------------------------------
 
 
+AMOUNT_UNITS = ("yuan", "wan")
+
+
 @transaction.atomic
 def dataset_upsert(
     *,
@@ -295,6 +287,11 @@ def dataset_upsert(
     for f in fields:
         if f.get("type") not in FieldType.values:
             raise ValidationError({"fields": _("Unknown field type %(t)s.") % {"t": f.get("type")}})
+        # An amount's unit: yuan, or 10 000 yuan (万元) as registers often keep amounts.
+        if "unit" in f and (f.get("type") != FieldType.DECIMAL or f["unit"] not in AMOUNT_UNITS):
+            raise ValidationError(
+                {"fields": _("An amount's unit is “yuan” or “wan” (10 000 yuan), on amounts only.")}
+            )
     dataset, _created = Dataset.objects.update_or_create(
         code=code,
         defaults={

@@ -584,7 +584,8 @@ def _fetch_material(
         exchange_dataset=dataset.code,
         exchange_department=dataset.owner,
         exchange_access=result.access,
-        exchange_data=[[label, value] for label, value in result.labelled_data],
+        # Kept by field key (the catalogue gives each page its label in its language).
+        exchange_data=[[key, value] for key, value in (result.data or {}).items()],
     )
     return material, ""
 

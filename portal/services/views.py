@@ -17,6 +17,7 @@ from portal.accounts.identity import mask_resident_id
 from portal.accounts.models import FirmRepresentative, User
 from portal.core.inbox import InboxList, inbox_mark_read
 from portal.exchange.models import Dataset
+from portal.exchange.records import record_facts
 from portal.services import access, selectors, services
 from portal.services.constants import (
     OPEN_STATUSES,
@@ -318,17 +319,6 @@ def application_step(request: HttpRequest, number: str, step: int) -> HttpRespon
     )
 
 
-def _plain(value: object) -> str:
-    """A fetched value in words: yes/no for booleans, a dash for nothing."""
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    if value is None or value == "":
-        return "—"
-    return str(value)
-
-
 def _material_rows(application: Application) -> list[dict[str, object]]:
     """Per required material: uploads, what was fetched (in words) or why it could not be."""
     materials = list(selectors.material_list(application=application))
@@ -360,11 +350,16 @@ def _material_rows(application: Application) -> list[dict[str, object]]:
                 "owner_name": localized(vars(dataset.owner), "name") if dataset else "",
                 "files": uploads,
                 "fetched": fetched,
-                "facts": [
-                    (str(pair[0]), _plain(pair[1]))
-                    for pair in (fetched.exchange_data or [] if fetched else [])
-                    if isinstance(pair, list | tuple) and len(pair) == 2
-                ],
+                "facts": record_facts(
+                    dataset=datasets.get(fetched.exchange_dataset) or dataset,
+                    items=[
+                        (str(pair[0]), pair[1])
+                        for pair in fetched.exchange_data or []
+                        if isinstance(pair, list | tuple) and len(pair) == 2
+                    ],
+                )
+                if fetched is not None
+                else [],
                 "problem": refused.fetch_problem if refused is not None and not uploads else "",
                 "uploadable": fetched is None,
                 "satisfied": bool(uploads or fetched or not spec.get("required")),

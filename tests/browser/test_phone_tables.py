@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from ledger.services import ledger_sequence_all
 from portal.accounts.demo import DEMO_PASSWORD
@@ -26,7 +26,7 @@ from tests.services.conftest import make_application
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 # For each table of rows (one with a header row): is it cards, and does every cell of a row
 # (not a "nothing here" cell spanning the columns) show its column's label above it?

@@ -157,7 +157,7 @@ def test_a_material_another_department_holds_is_fetched_at_submission(office: Of
     material = application.materials.get()
     assert material.source == MaterialSource.EXCHANGE
     assert material.exchange_department == owner
-    assert ["企业名称", firm.name] in material.exchange_data
+    assert ["name", firm.name] in material.exchange_data  # by field key, not label
     access = Access.objects.get()
     assert access.reader_department == office.department
     assert access.reader_system == office.system
