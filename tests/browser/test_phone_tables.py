@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize
 
 from ledger.services import ledger_sequence_all
 from portal.accounts.demo import DEMO_PASSWORD
@@ -73,6 +73,11 @@ def check_page(page: Page, base: str, path: str, *, min_cells: int) -> int:
     Returns the number of cells checked (at least ``min_cells``)."""
     response = page.goto(f"{base}{path}")
     assert response is not None and response.status == 200, path
+    return check_tables(page, path, min_cells=min_cells)
+
+
+def check_tables(page: Page, path: str, *, min_cells: int) -> int:
+    """The page as it is now: no sideways scrolling, every table of rows labelled cards."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path} scrolls sideways by {overflow} px"
     checked = 0
@@ -176,6 +181,22 @@ def test_every_table_is_labelled_cards_on_a_phone(
     check_page(page, base, f"/policies/backoffice/{policy_id}/", min_cells=5)
     check_page(page, base, "/policies/supervision/", min_cells=10)
     check_page(page, base, f"/policies/supervision/{policy_id}/", min_cells=0)
+    # Import reports: the rows to correct are cards too.
+    page.goto(f"{base}/policies/backoffice/import/")
+    page.get_by_label("JSON 或 CSV 文件").set_input_files(
+        FilePayload(name="p.json", mimeType="application/json", buffer=b'[{"title": "x"}]')
+    )
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_load_state()
+    check_tables(page, "policies-import-report", min_cells=3)
+    sign_in(page, base, "scjg.data_steward")
+    page.goto(f"{base}/backoffice/exchange/datasets/scjg.business_registration/import/")
+    page.get_by_label("CSV 文件").set_input_files(
+        FilePayload(name="r.csv", mimeType="text/csv", buffer=b"subject,name\nBAD,x\n")
+    )
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_load_state()
+    check_tables(page, "records-import-report", min_cells=2)
     sign_in(page, base, "sjj.department_admin")
     check_page(page, base, "/backoffice/audit/", min_cells=4)
     sign_in(page, base, "gaj.investigator")
