@@ -119,3 +119,13 @@ def test_demo_staff_have_full_personal_names_not_department_fragments() -> None:
         for name in people:
             assert 2 <= len(name) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name), name
             assert not any(word in name for word in ("局", "委", "员", "市")), name
+
+
+def test_a_list_is_joined_as_the_language_writes_it() -> None:
+    from portal.core.templatetags.bilingual import listing
+
+    with translation.override("zh-hans"):
+        assert listing(["企业名称", "注册资本"]) == "企业名称、注册资本"
+    with translation.override("en"):
+        assert listing(["Firm name", "Registered capital"]) == "Firm name, Registered capital"
+    assert listing([]) == ""

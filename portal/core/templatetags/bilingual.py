@@ -18,3 +18,12 @@ def localized(source: object, key: str) -> str:
 def list_separator() -> str:
     """Between the items of a list in a sentence: "、" in Chinese, ", " in English."""
     return ", " if english_wanted() else "、"
+
+
+@register.filter
+def listing(items: object) -> str:
+    """``{{ labels|listing }}``: the items joined as a list is written in the page's language
+    ("、" in Chinese, ", " in English)."""
+    if not isinstance(items, list | tuple):
+        return str(items or "")
+    return list_separator().join(str(i) for i in items)
