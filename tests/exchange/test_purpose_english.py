@@ -187,3 +187,25 @@ def test_a_fetched_material_read_has_an_english_purpose(client: Client) -> None:
     assert access.purpose == f"办理测试事项（申请{application.number}）"
     assert access.purpose_en == f"Processing application {application.number} (Test service)"
     assert committed_purpose(access) == access.purpose
+
+
+def test_a_department_system_gives_the_english_purpose_through_the_api(client: Client) -> None:
+    from portal.departments.signing_client import signed_headers
+    from tests.exchange.factories import make_grant, make_system, make_world
+    from tests.exchange.test_signed_api import URL, body_for, post
+
+    world = make_world()
+    system, key = make_system(world.reader, "jxj-test-system")
+    make_grant(world, ["name"])
+    body = body_for(world, purpose_en="Eligibility check for a subsidy")
+    headers = signed_headers(method="POST", url=URL, body=body, key_id=system.key_id, key=key)
+    assert post(client, body, headers).status_code == 200
+    access = Access.objects.get()
+    assert access.purpose == "惠企政策资格审核"
+    assert access.purpose_en == "Eligibility check for a subsidy"
+    assert committed_purpose(access) == "惠企政策资格审核"
+    listing_url = "http://testserver/api/v1/exchange/accesses/"
+    headers = signed_headers(method="GET", url=listing_url, body=b"", key_id=system.key_id, key=key)
+    listed = post(client, b"", headers, url=listing_url, method="get").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["purpose_en"] == "Eligibility check for a subsidy"

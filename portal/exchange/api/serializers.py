@@ -148,6 +148,7 @@ class AccessOutputSerializer(serializers.ModelSerializer[Access]):
             "reader_department",
             "fields",
             "purpose",
+            "purpose_en",
             "application_number",
             "outcome",
             "reason",
