@@ -109,7 +109,8 @@ def test_agent_applies_once_and_the_issuing_department_gets_it(
     # The inbox holds the policy messages; the old inbox address leads there.
     page.goto(f"{base}/policies/for-me/notices/")
     expect(page).to_have_url(re.compile(r"/my/notifications/$"))
-    expect(page.locator("main")).to_contain_text("政策消息")
+    expect(page.locator("main .notice--policy").first).to_contain_text("您可能符合条件")
+    expect(page.locator("main .notice--application").first).to_contain_text(number.group(0))
     look(page, "inbox")
 
     # Declining the job-retention refund: a confirmation page that says what is given up.
