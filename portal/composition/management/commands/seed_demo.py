@@ -5,7 +5,7 @@ from ledger.demo import seed_ledger
 from policies.demo import seed as seed_policies
 from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import Firm
-from portal.core.management.commands.rundemo import refuse_outside_demo
+from portal.composition.management.commands.rundemo import refuse_outside_demo
 from portal.exchange.demo import seed_exchange
 from portal.services.demo import seed as seed_services
 
