@@ -10,9 +10,9 @@ from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 
-from portal.accounts.demo import demo_resident_id, demo_uscc
 from portal.accounts.models import Firm, User
 from portal.accounts.services import citizen_sign_up, firm_register, staff_create
+from portal.composition.demo.accounts import demo_resident_id, demo_uscc
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
 from portal.departments.services import department_upsert

@@ -18,13 +18,13 @@ from ledger.api.serializers import (
     InclusionOutputSerializer,
     InclusionQuerySerializer,
 )
-from portal.departments.api.throttling import AnonymousClientThrottle
 
 
 class PublicLedgerApi(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonymousClientThrottle]  # everyone is anonymous here
+    # Throttled by the project's default throttles (REST_FRAMEWORK in settings): everyone is
+    # anonymous here, so the per-client-address one counts. The ledger names no portal class.
 
 
 class LedgerEntriesApi(PublicLedgerApi):

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.models import PendingEvent
-from portal.accounts.demo import demo_uscc
+from portal.composition.demo.accounts import demo_uscc
 from portal.departments.models import Department, DepartmentSystem
 from portal.departments.services import department_system_upsert
 from portal.exchange.constants import GrantStatus, SharingClass, SubjectKind

@@ -105,7 +105,7 @@ def test_not_shared_dataset_is_never_given_out(world: World) -> None:
 
 
 def test_unknown_subject_is_logged_as_no_record(world: World) -> None:
-    from portal.accounts.demo import demo_uscc
+    from portal.composition.demo.accounts import demo_uscc
 
     result = read(world, world.open.code, subject=demo_uscc("91330106MA2NBDY00"))
     assert not result.granted and result.reason == ReadReason.UNKNOWN_SUBJECT

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.accounts.demo import demo_resident_id
+from portal.composition.demo.accounts import demo_resident_id
 from tests.conftest import PASSWORD
 from tests.integration.conftest import ROOT, wait_for
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.accounts.demo import demo_resident_id
+from portal.composition.demo.accounts import demo_resident_id
 from portal.departments.constants import StaffRole
 from portal.exchange.constants import SharingClass, SubjectKind
 from portal.exchange.models import Access

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.demo import demo_resident_id
+from portal.composition.demo.accounts import demo_resident_id
 from portal.services.constants import ApplicationStatus
 from portal.services.models import Application, ServiceItem
 from portal.services.schema import schema_errors
