@@ -63,6 +63,7 @@ from policies.rules import Profile as RuleProfile
 from policies.rules import RuleError, Truth, evaluate, validate_rule
 from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.core.dispatch import dispatch_on_commit
 from portal.core.parsers import loads_bounded
 from portal.core.text import visible_text
 from portal.core.validators import validate_bank_account
@@ -783,13 +784,9 @@ def firm_declaration_save(*, firm: Firm, user: User, data: Mapping[str, object])
 
 
 def _dispatch(run_id: int) -> None:
-    from policies.tasks import policy_run_task  # the task module imports this one
+    from policies.tasks import policy_run_task
 
-    def send() -> None:
-        policy_run_task.delay(run_id)
-
-    # robust: a broker outage must not fail the request that already committed.
-    transaction.on_commit(send, robust=True)
+    dispatch_on_commit(policy_run_task, run_id)
 
 
 def _start_runs(policy: Policy) -> list[PolicyRun]:
