@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from portal.departments.constants import StaffRole
@@ -134,7 +135,9 @@ def test_objection_answered_and_escalated(live_server: object, page: Page, pages
         text="同样未经我申请。",
         firm_id=None,
     )
-    Objection.objects.filter(pk=second.pk).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    Objection.objects.filter(pk=second.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     assert objections_escalate_overdue() == 1
     sign_in(page, base, auditor.username)
     page.goto(f"{base}/backoffice/exchange/objections/")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import timezone
 
 from ledger.models import PendingEvent
 from portal.composition.demo.accounts import demo_uscc
@@ -67,7 +68,7 @@ def make_grant(
     status: GrantStatus = GrantStatus.APPROVED,
     until: dt.date | None = None,
 ) -> SharingGrant:
-    today = dt.date.today()
+    today = timezone.localdate()
     return SharingGrant.objects.create(
         dataset=world.conditional,
         requester=world.reader,

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts.constants import RepresentativeRole
 from portal.accounts.models import FirmRepresentative, User
@@ -172,7 +173,7 @@ def test_read_branches(world: World) -> None:
 
 
 def test_only_the_data_steward_requests_grants(client: Client, world: World) -> None:
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     body = {
         "dataset": world.conditional.code,
         "fields": ["name"],

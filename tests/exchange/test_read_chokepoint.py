@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ledger.core.commitment import Details
 from ledger.models import PendingEvent, ReadDetails
@@ -87,7 +88,7 @@ def test_no_requested_field_granted_is_refused(world: World) -> None:
 
 def test_expired_grant_is_refused(world: World) -> None:
     grant = make_grant(world, ["name"])
-    grant.valid_until = dt.date.today() - dt.timedelta(days=1)
+    grant.valid_until = timezone.localdate() - dt.timedelta(days=1)
     grant.save()
     result = read(world, world.conditional.code, ["name"])
     assert not result.granted and result.reason == ReadReason.GRANT_EXPIRED

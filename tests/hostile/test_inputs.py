@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -132,7 +133,7 @@ def test_every_required_text_refuses_invisible_characters(text: str) -> None:
     world = make_world()
     reader = make_staff(world.reader, StaffRole.REVIEWER)
     steward = make_staff(world.owner, StaffRole.DATA_STEWARD)
-    today = dt.date.today()
+    today = timezone.localdate()
     grant_args = {
         "dataset": world.conditional,
         "requester": world.reader,

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from policies import access, services
 from policies.models import FirmDeclaration, Policy, PolicyNotice
@@ -115,7 +116,7 @@ def test_firm_side_branches(city: City) -> None:
     assert not access.may_act_on_policies(rep=rep, user=user)
     # After the mandate ended.
     rep.can_view_firm_data = rep.can_apply = True
-    rep.valid_until = dt.date.today() - dt.timedelta(days=1)
+    rep.valid_until = timezone.localdate() - dt.timedelta(days=1)
     assert not access.may_view_firm_figures(rep=rep, user=user)
     assert not access.may_act_on_policies(rep=rep, user=user)
     with pytest.raises(PermissionDenied):

@@ -3,13 +3,13 @@ the demo people and firms, sharing grants, and Ed25519 keys for every department
 (private halves in VAR_DIR/keys). Idempotent."""
 
 import base64
-import datetime as dt
 import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
+from django.utils import timezone
 
 from portal.accounts.models import Firm, User
 from portal.composition.catalogue import catalogue_load
@@ -208,7 +208,7 @@ def seed_exchange() -> int:
             subject_identifier=user.id_number,
             data={"has_record": False},
         )
-    today = dt.date.today()
+    today = timezone.localdate()
     for code, requester, granted, purpose, basis in GRANTS:
         dataset = datasets[code]
         chosen = granted or dataset.field_names

@@ -6,6 +6,8 @@ Idempotent (upserts by document number)."""
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from policies import services
 from policies.constants import AwardStatus, RunStatus
 from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRun
@@ -23,7 +25,7 @@ MOVED_DATES = ("window_opens", "window_closes", "valid_until")
 def _dated_today(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     if kind != "policies":
         return record
-    shift = dt.date.today() - CATALOGUE_WRITTEN_ON
+    shift = timezone.localdate() - CATALOGUE_WRITTEN_ON
     moved = dict(record)
     for name in MOVED_DATES:
         if moved.get(name):
