@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from portal.accounts.constants import ACTING_AS_SESSION_KEY, RepresentativeRole
 from portal.accounts.services import firm_representative_set
-from tests.conftest import make_citizen, make_firm
+from tests.factories import make_citizen, make_firm
 
 pytestmark = pytest.mark.django_db
 

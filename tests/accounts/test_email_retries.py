@@ -6,7 +6,7 @@ import smtplib
 import pytest
 
 from portal.accounts import tasks
-from tests.conftest import make_citizen
+from tests.factories import make_citizen
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.composition.demo.accounts import demo_resident_id
-from tests.conftest import PASSWORD, make_citizen
+from tests.factories import PASSWORD, make_citizen
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,14 @@ from portal.services.constants import Action, ApplicationStatus
 from portal.services.services import application_transition
 from portal.services.verification import display_code
 from tests.browser.test_application_journey import Pages, pages, sign_in
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.services.conftest import make_application, make_office, make_service
+from tests.factories import (
+    make_application,
+    make_citizen,
+    make_department,
+    make_office,
+    make_service,
+    make_staff,
+)
 
 __all__ = ["pages"]  # the fixture, shared with the filing journey
 

@@ -28,8 +28,16 @@ from portal.exchange.constants import ObjectionStatus
 from portal.exchange.models import DatasetRecord, Objection
 from portal.exchange.objections import objection_answer, objection_escalate, objection_raise
 from portal.exchange.services import Reader, exchange_read
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_grant, make_system, make_world
+from tests.factories import (
+    FIRM_CODE,
+    World,
+    make_citizen,
+    make_department,
+    make_grant,
+    make_staff,
+    make_system,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 

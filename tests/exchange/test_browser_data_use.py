@@ -15,7 +15,7 @@ from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.services.constants import ApplicationStatus
 from portal.services.models import ServiceItem
 from tests.browser.test_data_uses_verifier import cosign_latest
-from tests.services.conftest import make_application
+from tests.factories import make_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.exchange.models import Dataset
-from tests.conftest import make_department
+from tests.factories import make_department
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from portal.exchange.services import (
     grant_request,
     grant_revoke,
 )
-from tests.conftest import make_department, make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_world
+from tests.factories import FIRM_CODE, World, make_department, make_staff, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +145,7 @@ def test_back_office_pages_for_the_whole_grant_cycle(client: Client, world: Worl
 
 
 def test_citizen_cannot_open_exchange_back_office(client: Client) -> None:
-    from tests.conftest import make_citizen
+    from tests.factories import make_citizen
 
     client.force_login(make_citizen())
     for name in ("lookup", "grants", "reads", "objections", "datasets"):

@@ -12,8 +12,7 @@ from portal.departments.constants import StaffRole
 from portal.exchange.constants import GrantStatus, ReadReason
 from portal.exchange.models import Access
 from portal.exchange.services import Reader, exchange_read
-from tests.conftest import make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_grant, make_world
+from tests.factories import FIRM_CODE, World, make_grant, make_staff, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,14 @@ from portal.exchange.services import (
     grant_decide,
     grant_request,
 )
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.exchange.factories import FIRM_CODE, make_grant, make_world
+from tests.factories import (
+    FIRM_CODE,
+    make_citizen,
+    make_department,
+    make_grant,
+    make_staff,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.composition.demo.accounts import demo_resident_id
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.integration.conftest import ROOT, wait_for
 
 pytestmark = pytest.mark.integration

@@ -35,8 +35,7 @@ from portal.exchange.services import Reader, exchange_read
 from portal.services.constants import Action, ApplicationStatus
 from portal.services.models import DecisionDocument, ServiceItem
 from portal.services.services import application_transition, evaluation_create
-from tests.conftest import make_citizen, make_staff
-from tests.services.conftest import make_application
+from tests.factories import make_application, make_citizen, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from portal.accounts.models import FirmRepresentative, User
 from portal.accounts.services import firm_representative_set
 from portal.departments.services import audit_assignment_create
 from portal.exchange.models import Access
-from tests.conftest import make_citizen, make_staff
+from tests.factories import make_citizen, make_staff
 from tests.policies.conftest import City, act_for, actor_of, record
 
 pytestmark = pytest.mark.django_db

@@ -31,15 +31,16 @@ from portal.services.services import (
     evaluation_create,
     notification_email_send,
 )
-from tests.conftest import make_firm, make_staff
-from tests.exchange.factories import make_system
-from tests.services.conftest import (
+from tests.factories import (
     Office,
     make_agent,
     make_application,
     make_citizen,
+    make_firm,
     make_office,
     make_service,
+    make_staff,
+    make_system,
 )
 
 pytestmark = pytest.mark.django_db

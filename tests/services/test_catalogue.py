@@ -11,7 +11,7 @@ from portal.services.constants import ThemeKind
 from portal.services.models import ServiceItem
 from portal.services.selectors import service_list, service_list_for_firms
 from portal.services.services import theme_upsert
-from tests.services.conftest import Office, make_service
+from tests.factories import Office, make_service
 
 pytestmark = pytest.mark.django_db
 
