@@ -30,7 +30,6 @@ from policies.constants import (
     AwardStatus,
     BenefitBase,
     BenefitKind,
-    Certificate,
     FirmSize,
     MatchOutcome,
     NoticeKind,
@@ -1133,10 +1132,6 @@ def policy_rate(
         },
     )
     return rating
-
-
-def certificate_choices() -> list[tuple[str, str]]:
-    return [(c.value, str(c.label)) for c in Certificate if c.value in DECLARABLE_CERTIFICATES]
 
 
 def firm_profiles_refresh_batch(*, after_firm_id: int, size: int) -> tuple[int, int]:

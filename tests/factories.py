@@ -16,7 +16,6 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from ledger.models import PendingEvent
 from portal.accounts.constants import RepresentativeRole
 from portal.accounts.models import Firm, User
 from portal.accounts.services import (
@@ -321,7 +320,3 @@ def make_system(department: Department, key_id: str) -> tuple[DepartmentSystem, 
         public_key=base64.b64encode(public).decode(),
     )
     return system, key
-
-
-def pending_count() -> int:
-    return PendingEvent.objects.count()
