@@ -91,11 +91,6 @@ class AwardStatus(models.TextChoices):
     DECLINED = "declined", _("Declined by the firm")
 
 
-class ImportFormat(models.TextChoices):
-    JSON = "json", "JSON"
-    CSV = "csv", "CSV"
-
-
 # Purpose stated to the exchange for profile reads (goes into the ledger).
 PURPOSE_MATCHING = "惠企政策匹配"
 PURPOSE_GRANT = "惠企政策免申即享资格核验"

@@ -30,7 +30,6 @@ from policies.constants import (
     AwardStatus,
     BenefitBase,
     BenefitKind,
-    Certificate,
     FirmSize,
     MatchOutcome,
     NoticeKind,
@@ -63,6 +62,7 @@ from policies.rules import Profile as RuleProfile
 from policies.rules import RuleError, Truth, evaluate, validate_rule
 from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.core.dispatch import dispatch_on_commit
 from portal.core.parsers import loads_bounded
 from portal.core.text import visible_text
 from portal.core.validators import validate_bank_account
@@ -783,13 +783,9 @@ def firm_declaration_save(*, firm: Firm, user: User, data: Mapping[str, object])
 
 
 def _dispatch(run_id: int) -> None:
-    from policies.tasks import policy_run_task  # the task module imports this one
+    from policies.tasks import policy_run_task
 
-    def send() -> None:
-        policy_run_task.delay(run_id)
-
-    # robust: a broker outage must not fail the request that already committed.
-    transaction.on_commit(send, robust=True)
+    dispatch_on_commit(policy_run_task, run_id)
 
 
 def _start_runs(policy: Policy) -> list[PolicyRun]:
@@ -1136,10 +1132,6 @@ def policy_rate(
         },
     )
     return rating
-
-
-def certificate_choices() -> list[tuple[str, str]]:
-    return [(c.value, str(c.label)) for c in Certificate if c.value in DECLARABLE_CERTIFICATES]
 
 
 def firm_profiles_refresh_batch(*, after_firm_id: int, size: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -378,11 +379,11 @@ def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
     form = _apply_form(plan, request.POST, request.FILES)
     assert form is not None
     form.is_valid()  # only for redisplay; the service checks every value
-    uploads = {
-        m.code: request.FILES[f"material_{m.code}"]
-        for m in plan.uploads
-        if f"material_{m.code}" in request.FILES
-    }
+    uploads: dict[str, UploadedFile] = {}
+    for m in plan.uploads:
+        upload = request.FILES.get(f"material_{m.code}")
+        if isinstance(upload, UploadedFile):
+            uploads[m.code] = upload
     try:
         result = applications.policy_apply(
             policy=policy,
