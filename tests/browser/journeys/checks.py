@@ -91,7 +91,8 @@ TEXT_JS = """() => {
 RAW = [
     (re.compile(r"(?<![\w./@:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])"), "a raw key"),
     (re.compile(r"(?<![\w.])(?:True|False|None)(?![\w.])"), "a Python value"),
-    (re.compile(r"\d(?:\.\d+)?E[+-]?\d+\b"), "scientific notation"),
+    # A number alone (5E+1, 1E2), not a code that holds one (8E51-1937-DE0D).
+    (re.compile(r"(?<![\w-])\d+(?:\.\d+)?E[+-]?\d+(?![\w-])"), "scientific notation"),
     (re.compile(r"\{\{|\{%|%\([a-z_]+\)[sd]|(?<![\w%])%[sd](?!\w)"), "a placeholder"),
 ]
 # An English phrase on a Chinese page: an untranslated message id.
