@@ -56,9 +56,9 @@ class Certificate(models.TextChoices):
 
     HIGH_TECH = "high_tech", _("High-tech enterprise")
     TECH_SME = "tech_sme", _("Technology-based SME")
-    SPECIALISED = "specialised", _("Specialised and innovative SME (专精特新)")
-    LITTLE_GIANT = "little_giant", _("'Little giant' (小巨人)")
-    FIRST_SET = "first_set", _("First-of-its-kind equipment (首台套)")
+    SPECIALISED = "specialised", _("Specialised and innovative SME")
+    LITTLE_GIANT = "little_giant", _("'Little giant' firm")
+    FIRST_SET = "first_set", _("First-of-its-kind equipment")
 
 
 class MatchOutcome(models.TextChoices):

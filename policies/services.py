@@ -558,11 +558,11 @@ def policies_import(*, actor: Actor, rows: Sequence[object], publish: bool = Fal
             with transaction.atomic():
                 existing = Policy.objects.filter(document_number=doc).first() if doc else None
                 if existing is None:
-                    policy = policy_create(actor=actor, data=data, note=_("Imported"))
+                    policy = policy_create(actor=actor, data=data, note="Imported")
                     report.created.append(policy.document_number)
                 else:
                     policy, changed = policy_amend(
-                        actor=actor, policy=existing, data=data, note=_("Imported update")
+                        actor=actor, policy=existing, data=data, note="Imported update"
                     )
                     (report.updated if changed else report.unchanged).append(doc)
                 if publish and policy.status == PolicyStatus.DRAFT:

@@ -33,6 +33,7 @@ from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRating,
 from policies.rules import Profile
 from portal.accounts.models import FirmRepresentative, User
 from portal.backoffice.access import staff_required
+from portal.core.bilingual import clause_separator
 from portal.core.forms import post_data, post_files
 from portal.core.money import figure, money_wan
 from portal.core.validators import mask_bank_account
@@ -418,7 +419,7 @@ def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
     messages.warning(
         request,
         _("Application %(n)s is saved but not filed yet: %(p)s")
-        % {"n": result.number, "p": "；".join(result.problems) or _("see below")},
+        % {"n": result.number, "p": clause_separator().join(result.problems) or _("see below")},
     )
     return redirect(f"{policy.get_absolute_url()}#apply-h")
 
