@@ -6,11 +6,12 @@ report) and answers an objection that the reading department left past its deadl
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ledger.services import ledger_sequence_all
-from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import User
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.departments.models import Department
 from portal.exchange.models import Access, Objection
 from portal.exchange.objections import objection_raise, objections_escalate_overdue
@@ -45,7 +46,9 @@ def walk(visit: Visit) -> None:
     ledger_sequence_all()
     access = Access.objects.filter(reader_department__code="mzj").latest("pk")
     objection = objection_raise(access=access, user=person, text="我没有申请救助。", firm_id=None)
-    Objection.objects.filter(pk=objection.pk).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    Objection.objects.filter(pk=objection.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     assert objections_escalate_overdue() == 1  # the beat, the day after the deadline
 
     visit.expect(STACKED_TABLES)  # the catalogue, reads and grants tables on a phone

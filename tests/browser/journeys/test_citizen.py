@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.demo import demo_resident_id
 from portal.accounts.models import User
+from portal.composition.demo.accounts import demo_resident_id
 from portal.departments.models import Department
 from portal.exchange.models import Dataset
 from portal.exchange.services import record_put
@@ -17,7 +17,7 @@ from portal.services.models import Application
 from portal.services.services import application_transition
 from tests.browser.journeys.checks import FETCHED_LABELS, Visit, polish_xfail
 from tests.browser.journeys.conftest import EN, ZH, Visitor
-from tests.services.conftest import PDF
+from tests.factories import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

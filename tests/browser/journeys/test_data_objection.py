@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ledger.services import ledger_sequence_all
-from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import User
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.departments.models import Department
 from portal.exchange.models import Objection
 from portal.exchange.services import Reader, exchange_read

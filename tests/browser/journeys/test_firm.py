@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from policies.constants import AwardStatus
 from policies.models import BenefitAward, Policy
-from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import Firm
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.services.models import Application
 from tests.browser.journeys.checks import FETCHED_LABELS, Visit, polish_xfail
 from tests.browser.journeys.conftest import EN, ZH, Visitor

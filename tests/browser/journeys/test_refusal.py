@@ -6,7 +6,7 @@ from what was filed."""
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.demo import DEMO_PASSWORD
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.services.models import Application
 from tests.browser.journeys.checks import Visit
 from tests.browser.journeys.conftest import Visitor, file_tax_refund

@@ -5,7 +5,7 @@ it on the public verification page by its code."""
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.demo import DEMO_PASSWORD
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.services.constants import ApplicationStatus
 from portal.services.verification import display_code
 from tests.browser.journeys.checks import Visit
