@@ -88,7 +88,11 @@ def update_costs(
     batches = [make_items(rng, batch, start=2 * 10**9 + b * batch) for b in range(5)]
     took = []
     for offset, chunk in enumerate(batches):
-        took.append(seconds(lambda c=chunk, v=version + offset: tree.insert_many(c, version=v)))
+
+        def insert(c: Items = chunk, v: int = version + offset) -> None:
+            tree.insert_many(c, version=v)
+
+        took.append(seconds(insert))
     return single, statistics.median(took) / batch * 1000
 
 

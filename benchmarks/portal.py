@@ -45,10 +45,10 @@ def load(n_services: int, n_applications: int) -> dict[str, object]:
     from django.db import transaction
     from django.utils import timezone
 
-    from portal.accounts.demo import seed_accounts
     from portal.accounts.models import User
-    from portal.exchange.demo import seed_exchange
-    from portal.services.demo import seed
+    from portal.composition.demo.accounts import seed_accounts
+    from portal.composition.demo.exchange import seed_exchange
+    from portal.composition.demo.services import seed
     from portal.services.models import Application, ApplicationEvent, ServiceItem
     from portal.services.workdays import add_working_days
 

@@ -5,7 +5,9 @@
 Prints, in one run, µs per call of: a label proof (``prove_label``: alpha, prove, beta), a
 label check (``verify_label``), bare ``prove`` and ``verify``, ``proof_to_hash``, and as the
 baseline raw Ed25519 sign and verify from ``cryptography`` (OpenSSL) on a 64-byte message.
-Pure Python; no database.  Median of 5 rounds of ``--n`` calls each.
+The VRF rows run twice: with libsodium through PyNaCl (the portal's proving path) and with the
+pure Python arithmetic (what the offline verifier runs without PyNaCl).  No database.  Median of
+5 rounds of ``--n`` calls each.
 """
 
 from __future__ import annotations
@@ -15,15 +17,32 @@ import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ledger.core import vrf as vrf_module
 from ledger.core.label import label_alpha, prove_label, verify_label
 from ledger.core.vrf import generate_vrf_key, proof_to_hash, prove, verify
+
+SODIUM = ("_sodium_add", "_sodium_mul", "_sodium_mul_base")
+
+
+@contextmanager
+def pure_python() -> Iterator[None]:
+    """The module's libsodium hooks unset for the duration: the pure Python path runs."""
+    saved = {name: getattr(vrf_module, name) for name in SODIUM}
+    for name in SODIUM:
+        setattr(vrf_module, name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(vrf_module, name, value)
 
 
 def per_call_us(fn: Callable[[int], object], n: int, rounds: int = 5) -> float:
@@ -54,7 +73,7 @@ def main() -> None:
     msg = secrets.token_bytes(64)
     sig = ed.sign(msg)
 
-    rows = [
+    vrf_rows: list[tuple[str, Callable[[int], object]]] = [
         ("prove_label (alpha, prove, beta)", lambda i: prove_label(key, "person", identifier, i)),
         (
             "verify_label",
@@ -63,20 +82,41 @@ def main() -> None:
         ("prove (secret key bytes)", lambda i: prove(key.secret, alphas[i])),
         ("verify", lambda i: verify(pk, alphas[i], raw[i])),
         ("proof_to_hash", lambda i: proof_to_hash(raw[i])),
+    ]
+    baseline: list[tuple[str, Callable[[int], object]]] = [
         ("raw Ed25519 sign (cryptography)", lambda i: ed.sign(msg)),
         ("raw Ed25519 verify (cryptography)", lambda i: ed_pub.verify(sig, msg)),
     ]
-    print(f"ECVRF-EDWARDS25519-SHA512-TAI, pure Python; median of 5 rounds of {n} calls")
-    results = {}
-    for name, fn in rows:
-        results[name] = per_call_us(fn, n)
-        print(f"{name:38s} {results[name]:10.1f} µs/call")
-    ratio_p = (
-        results["prove_label (alpha, prove, beta)"] / results["raw Ed25519 sign (cryptography)"]
-    )
-    ratio_v = results["verify_label"] / results["raw Ed25519 verify (cryptography)"]
-    print(f"prove_label / Ed25519 sign   = {ratio_p:.0f}x")
-    print(f"verify_label / Ed25519 verify = {ratio_v:.0f}x")
+    have_sodium = vrf_module._sodium_mul is not None
+    print(f"ECVRF-EDWARDS25519-SHA512-TAI; median of 5 rounds of {n} calls")
+    results: dict[str, float] = {}
+
+    def run(rows: list[tuple[str, Callable[[int], object]]], suffix: str) -> None:
+        for name, fn in rows:
+            results[name + suffix] = per_call_us(fn, n)
+            print(f"{name + suffix:48s} {results[name + suffix]:10.1f} µs/call")
+
+    run(baseline, "")
+    if have_sodium:
+        run(vrf_rows, " [libsodium]")
+    else:
+        print("PyNaCl is not installed: the libsodium rows are left out")
+    with pure_python():
+        run(vrf_rows, " [pure Python]")
+    run(baseline, " (again)")
+    sign = (
+        results["raw Ed25519 sign (cryptography)"]
+        + results["raw Ed25519 sign (cryptography) (again)"]
+    ) / 2
+    check = (
+        results["raw Ed25519 verify (cryptography)"]
+        + results["raw Ed25519 verify (cryptography) (again)"]
+    ) / 2
+    for suffix in ([" [libsodium]"] if have_sodium else []) + [" [pure Python]"]:
+        ratio_p = results["prove_label (alpha, prove, beta)" + suffix] / sign
+        ratio_v = results["verify_label" + suffix] / check
+        print(f"prove_label / Ed25519 sign{suffix:15s} = {ratio_p:.0f}x")
+        print(f"verify_label / Ed25519 verify{suffix:12s} = {ratio_v:.0f}x")
 
 
 if __name__ == "__main__":

@@ -146,9 +146,8 @@ class Witness(models.Model):
     name = models.CharField(_("name"), max_length=128, unique=True)
     url = models.URLField(_("URL"), help_text=_("Base URL; /add-checkpoint is appended"))
     vkey = models.CharField(_("cosigner verifier key"), max_length=300)
-    department = models.ForeignKey(
-        "departments.Department", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    # The code of the department that runs it (the ledger knows departments by code only).
+    department = models.CharField(_("department"), max_length=64, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -44,10 +44,6 @@ def tree_size() -> int:
     return 0 if last is None else last + 1
 
 
-def pending_count() -> int:
-    return PendingEvent.objects.count()
-
-
 def entry_list(*, start: int, end: int) -> QuerySet[Entry]:
     return Entry.objects.filter(index__gte=start, index__lt=end).order_by("index")
 
@@ -138,15 +134,6 @@ def key_list() -> list[str]:
         if vkey not in vkeys:
             vkeys.append(vkey)
     return vkeys
-
-
-def vrf_key_list() -> list[str]:
-    """Every VRF public key that made labels (``name+hash8+base64``), oldest first."""
-    return list(
-        LedgerKey.objects.filter(kind=KeyKind.VRF)
-        .order_by("created_at")
-        .values_list("vkey", flat=True)
-    )
 
 
 def verifier_policy(*, quorum: int | None = None) -> VerifierPolicy:

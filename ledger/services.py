@@ -633,19 +633,22 @@ def witness_register(*, url: str, vkey: str, department_code: str | None = None)
     """Register (or update) a witness run by another department, named after its key.
 
     ``vkey`` is the witness's C2SP cosignature/v1 verifier key (type 0x04), which it printed
-    when its key was generated; ``url`` is its base URL (``/add-checkpoint`` is appended).
+    when its key was generated; ``url`` is its base URL (``/add-checkpoint`` is appended);
+    ``department_code`` names the department that runs it.
     """
-    from portal.departments.models import Department
-
     key = parse_vkey(vkey)
     if key.alg != ALG_COSIGNATURE_V1:
         raise ValueError("a witness key must be a cosignature/v1 (type 0x04) verifier key")
     if not url.startswith(("http://", "https://")):
         raise ValueError("the witness URL must start with http:// or https://")
-    department = None if department_code is None else Department.objects.get(code=department_code)
     witness, _created = Witness.objects.update_or_create(
         name=key.name,
-        defaults={"url": url, "vkey": key.vkey, "department": department, "is_active": True},
+        defaults={
+            "url": url,
+            "vkey": key.vkey,
+            "department": department_code or "",
+            "is_active": True,
+        },
     )
     LedgerKey.objects.get_or_create(
         vkey=key.vkey, defaults={"name": key.name, "kind": KeyKind.WITNESS}

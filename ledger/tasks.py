@@ -4,8 +4,6 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from ledger.services import SEQUENCE_REQUESTED_KEY, checkpoint_publish, ledger_sequence_all
-
 
 @shared_task(acks_late=True, max_retries=None, autoretry_for=(Exception,), retry_backoff=True)
 def ledger_sequence_task() -> int:
@@ -14,6 +12,8 @@ def ledger_sequence_task() -> int:
     Dispatched after each recording transaction commits, and by beat as the sweeper that
     picks up events left pending while Redis or the worker was down.
     """
+    from ledger.services import SEQUENCE_REQUESTED_KEY, ledger_sequence_all
+
     total = 0
     while True:
         cache.delete(SEQUENCE_REQUESTED_KEY)
@@ -29,6 +29,8 @@ def ledger_sequence_task() -> int:
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
 def ledger_checkpoint_task() -> int | None:
     """Beat: publish a checkpoint and gather witness cosignatures."""
+    from ledger.services import checkpoint_publish, ledger_sequence_all
+
     ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
     checkpoint = checkpoint_publish(timeout=settings.LEDGER_WITNESS_TIMEOUT)
     return None if checkpoint is None else checkpoint.tree_size

@@ -219,10 +219,6 @@ def policy_filing_service_sync(*, policy: Policy) -> ServiceItem | None:
     )
 
 
-def _filing_service(policy: Policy) -> ServiceItem | None:
-    return ServiceItem.objects.filter(code=filing_service_code(policy), is_published=True).first()
-
-
 # --- What will be filed: shown before the one confirmation ------------------------------
 
 

@@ -169,7 +169,7 @@ SECTION_LETTERS = frozenset(letter for letter, *_rest in SECTIONS)
 
 
 def region_choices(*, english: bool) -> list[tuple[str, str]]:
-    return [(code, f"{en if english else zh}（{code}）") for code, zh, en in REGIONS]
+    return [(code, f"{en} ({code})" if english else f"{zh}（{code}）") for code, zh, en in REGIONS]
 
 
 def industry_choices(*, english: bool) -> list[tuple[str, list[tuple[str, str]]]]:

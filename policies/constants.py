@@ -56,9 +56,9 @@ class Certificate(models.TextChoices):
 
     HIGH_TECH = "high_tech", _("High-tech enterprise")
     TECH_SME = "tech_sme", _("Technology-based SME")
-    SPECIALISED = "specialised", _("Specialised and innovative SME (专精特新)")
-    LITTLE_GIANT = "little_giant", _("'Little giant' (小巨人)")
-    FIRST_SET = "first_set", _("First-of-its-kind equipment (首台套)")
+    SPECIALISED = "specialised", _("Specialised and innovative SME")
+    LITTLE_GIANT = "little_giant", _("'Little giant' firm")
+    FIRST_SET = "first_set", _("First-of-its-kind equipment")
 
 
 class MatchOutcome(models.TextChoices):
@@ -89,11 +89,6 @@ class RunStatus(models.TextChoices):
 class AwardStatus(models.TextChoices):
     GRANTED = "granted", _("Granted")
     DECLINED = "declined", _("Declined by the firm")
-
-
-class ImportFormat(models.TextChoices):
-    JSON = "json", "JSON"
-    CSV = "csv", "CSV"
 
 
 # Purpose stated to the exchange for profile reads (goes into the ledger), and its English

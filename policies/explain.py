@@ -11,6 +11,7 @@ from policies import codes
 from policies.constants import BenefitBase, BenefitKind, Certificate, FirmSize
 from policies.models import Policy
 from policies.rules import ConditionResult, Truth
+from portal.core.bilingual import list_separator
 from portal.core.money import figure, money_wan, percent, percentage
 from portal.departments.models import Department
 from portal.exchange.constants import ReadReason
@@ -50,6 +51,17 @@ OP_LABELS = {
     "contains_any": gettext_lazy("include one of"),
 }
 MONEY = {"registered_capital", "revenue", "rd_expense", "tax_paid"}
+# The registration statuses of the business register (国家企业信用信息公示系统), in English.
+REGISTRATION_STATUS_EN = {
+    "存续": "In business",
+    "在业": "In business",
+    "开业": "In business",
+    "迁出": "Moved out",
+    "停业": "Suspended",
+    "清算": "In liquidation",
+    "吊销": "Licence revoked",
+    "注销": "Deregistered",
+}
 SOURCE_LABELS = {
     "portal": gettext_lazy("the portal's firm register"),
     "declared": gettext_lazy("declared by the firm"),
@@ -64,6 +76,8 @@ def _scalar(name: str, value: object) -> str:
         return str(Certificate(value).label)
     if name == "firm_size" and isinstance(value, str) and value in FirmSize.values:
         return str(FirmSize(value).label)
+    if name == "registration_status" and _english():
+        return REGISTRATION_STATUS_EN.get(str(value), str(value))
     if name in MONEY:
         return money_wan(value) or str(value)
     if name == "rd_ratio":
@@ -79,7 +93,7 @@ def value_text(name: str, value: object) -> str:
     if isinstance(value, list | tuple | set):
         if not value:
             return _("none")
-        return "、".join(_scalar(name, v) for v in value)
+        return list_separator().join(_scalar(name, v) for v in value)
     return _scalar(name, value)
 
 
@@ -107,12 +121,12 @@ def condition_text(c: ConditionResult) -> str:
     if c.field == "region" and c.op == "prefix":
         prefixes = c.expected if isinstance(c.expected, list) else [c.expected]
         return _("Registered in %(region)s") % {
-            "region": "、".join(_region_name(str(p)) for p in prefixes)
+            "region": list_separator().join(_region_name(str(p)) for p in prefixes)
         }
     if c.field in ("industry_code", "industry_section") and c.op in ("prefix", "in"):
         wanted = c.expected if isinstance(c.expected, list) else [c.expected]
         return _("Industry: %(industries)s") % {
-            "industries": "、".join(_industry_name(str(w)) for w in wanted)
+            "industries": list_separator().join(_industry_name(str(w)) for w in wanted)
         }
     field = str(FIELD_LABELS.get(c.field, c.field))
     op = str(OP_LABELS.get(c.op, c.op))

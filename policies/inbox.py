@@ -3,10 +3,12 @@
 for now."""
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from policies import selectors, services
 from portal.accounts.models import User
+from portal.core.bilingual import lang_marked
 from portal.core.inbox import InboxCounts, InboxItem, counts_of
 
 
@@ -25,7 +27,7 @@ class PolicyNotices:
                 unread=n.read_at is None,
                 url=reverse("policies:detail", kwargs={"policy_id": n.policy_id}),
                 link_text=n.policy.display_title,
-                before=f"{n.firm.name} · {n.get_kind_display()}:",
+                before=format_html("{} · {}:", lang_marked(n.firm.name), n.get_kind_display()),
             )
             for n in selectors.policy_notices_for_user(user=user)[:limit]
         ]

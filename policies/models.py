@@ -165,6 +165,10 @@ HISTORY_ACTIONS = {
 }
 
 
+# Notes the portal writes on a history entry, stored as the message id (language-neutral).
+SYSTEM_NOTES = {"Imported": _("Imported"), "Imported update": _("Imported update")}
+
+
 class PolicyVersion(models.Model):
     """The history of a policy: each creation, amendment, publication and withdrawal."""
 
@@ -186,6 +190,13 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id} v{self.version} {self.action}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the page's language: the notes the portal writes itself (an import)
+        are kept as their message ids and translated when shown; people's notes as written."""
+        system = SYSTEM_NOTES.get(self.note)
+        return str(system) if system is not None else self.note
 
     @property
     def action_label(self) -> str:

@@ -32,7 +32,6 @@ from policies.constants import (
     AwardStatus,
     BenefitBase,
     BenefitKind,
-    Certificate,
     FirmSize,
     MatchOutcome,
     NoticeKind,
@@ -65,6 +64,7 @@ from policies.rules import Profile as RuleProfile
 from policies.rules import RuleError, Truth, evaluate, validate_rule
 from policies.search import index_terms
 from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.core.dispatch import dispatch_on_commit
 from portal.core.parsers import loads_bounded
 from portal.core.text import visible_text
 from portal.core.validators import validate_bank_account
@@ -560,11 +560,11 @@ def policies_import(*, actor: Actor, rows: Sequence[object], publish: bool = Fal
             with transaction.atomic():
                 existing = Policy.objects.filter(document_number=doc).first() if doc else None
                 if existing is None:
-                    policy = policy_create(actor=actor, data=data, note=_("Imported"))
+                    policy = policy_create(actor=actor, data=data, note="Imported")
                     report.created.append(policy.document_number)
                 else:
                     policy, changed = policy_amend(
-                        actor=actor, policy=existing, data=data, note=_("Imported update")
+                        actor=actor, policy=existing, data=data, note="Imported update"
                     )
                     (report.updated if changed else report.unchanged).append(doc)
                 if publish and policy.status == PolicyStatus.DRAFT:
@@ -790,13 +790,9 @@ def firm_declaration_save(*, firm: Firm, user: User, data: Mapping[str, object])
 
 
 def _dispatch(run_id: int) -> None:
-    from policies.tasks import policy_run_task  # the task module imports this one
+    from policies.tasks import policy_run_task
 
-    def send() -> None:
-        policy_run_task.delay(run_id)
-
-    # robust: a broker outage must not fail the request that already committed.
-    transaction.on_commit(send, robust=True)
+    dispatch_on_commit(policy_run_task, run_id)
 
 
 def _start_runs(policy: Policy) -> list[PolicyRun]:
@@ -1148,10 +1144,6 @@ def policy_rate(
         },
     )
     return rating
-
-
-def certificate_choices() -> list[tuple[str, str]]:
-    return [(c.value, str(c.label)) for c in Certificate if c.value in DECLARABLE_CERTIFICATES]
 
 
 def firm_profiles_refresh_batch(*, after_firm_id: int, size: int) -> tuple[int, int]:

@@ -1,8 +1,7 @@
-"""Celery tasks of the policies part: each takes ids and calls a service."""
+"""Celery tasks of the policies part: each takes ids and calls a service (imported in the
+task body, as the services import the tasks in theirs)."""
 
 from celery import shared_task
-
-from policies import services
 
 
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
@@ -11,6 +10,8 @@ def policy_run_task(run_id: int) -> str:
 
     Idempotent: a notice, a match and a grant are unique per firm and policy.
     """
+    from policies import services
+
     run = services.policy_run_execute(run_id=run_id)
     return str(run.status)
 
@@ -18,6 +19,8 @@ def policy_run_task(run_id: int) -> str:
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
 def firm_profiles_refresh_task(after_firm_id: int = 0, batch: int = 200) -> int:
     """Refresh firms' matching profiles through the exchange, a batch per task, chained."""
+    from policies import services
+
     done, last = services.firm_profiles_refresh_batch(after_firm_id=after_firm_id, size=batch)
     if done == batch:
         firm_profiles_refresh_task.delay(last, batch)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from policies.models import BenefitAward, FirmDeclaration, Policy, PolicyRating,
 from policies.rules import Profile
 from portal.accounts.models import FirmRepresentative, User
 from portal.backoffice.access import staff_required
+from portal.core.bilingual import clause_separator
 from portal.core.forms import post_data, post_files
 from portal.core.money import figure, money_wan
 from portal.core.validators import mask_bank_account
@@ -378,11 +380,11 @@ def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
     form = _apply_form(plan, request.POST, request.FILES)
     assert form is not None
     form.is_valid()  # only for redisplay; the service checks every value
-    uploads = {
-        m.code: request.FILES[f"material_{m.code}"]
-        for m in plan.uploads
-        if f"material_{m.code}" in request.FILES
-    }
+    uploads: dict[str, UploadedFile] = {}
+    for m in plan.uploads:
+        upload = request.FILES.get(f"material_{m.code}")
+        if isinstance(upload, UploadedFile):
+            uploads[m.code] = upload
     try:
         result = applications.policy_apply(
             policy=policy,
@@ -417,7 +419,7 @@ def apply(request: HttpRequest, policy_id: int) -> HttpResponse:
     messages.warning(
         request,
         _("Application %(n)s is saved but not filed yet: %(p)s")
-        % {"n": result.number, "p": "；".join(result.problems) or _("see below")},
+        % {"n": result.number, "p": clause_separator().join(result.problems) or _("see below")},
     )
     return redirect(f"{policy.get_absolute_url()}#apply-h")
 

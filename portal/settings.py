@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "portal.core",
+    "portal.composition",
     "portal.departments",
     "portal.accounts",
     "portal.backoffice",
@@ -83,7 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.core.request_context.RequestIdMiddleware",
-    "portal.core.metrics.MetricsMiddleware",
+    "portal.composition.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from portal.core import health
-from portal.core.metrics import metrics_view
+from portal.composition import health
+from portal.composition.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
-    path("", include("portal.core.urls")),
+    path("", include("portal.composition.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("", include("portal.exchange.urls")),
     path("", include("portal.services.urls")),

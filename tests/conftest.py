@@ -1,6 +1,5 @@
 """Shared fixtures: small factories that go through the services, as the product does."""
 
-import itertools
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -10,56 +9,10 @@ from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 
-from portal.accounts.demo import demo_resident_id, demo_uscc
-from portal.accounts.models import Firm, User
-from portal.accounts.services import citizen_sign_up, firm_register, staff_create
-from portal.departments.constants import StaffRole
+from portal.accounts.models import User
 from portal.departments.models import Department
-from portal.departments.services import department_upsert
 from tests.db_roles import as_owner, runtime_role_enter, runtime_role_leave
-
-PASSWORD = "Correct-Horse-42"
-_seq = itertools.count(1)
-
-
-def make_department(code: str | None = None, name: str = "测试局") -> Department:
-    n = next(_seq)
-    return department_upsert(code=code or f"dept{n}", name=f"{name}{n}", region="330100")
-
-
-def make_citizen(username: str | None = None, **extra: str) -> User:
-    n = next(_seq)
-    id_number = extra.get("id_number") or _resident_id(n)
-    return citizen_sign_up(
-        username=username or f"citizen{n}",
-        password=PASSWORD,
-        real_name=extra.get("real_name", f"公民{n}"),
-        id_number=id_number,
-        email=extra.get("email", ""),
-    )
-
-
-def _resident_id(n: int) -> str:
-    """A valid, unique resident identity number for the n-th test citizen (336,000 of them)."""
-    month, rest = divmod(n, 28_000)
-    day, sequence = divmod(rest, 1000)
-    return demo_resident_id(f"3301061990{month % 12 + 1:02d}{day + 1:02d}{sequence:03d}")
-
-
-def make_staff(department: Department, *roles: StaffRole, username: str | None = None) -> User:
-    n = next(_seq)
-    return staff_create(
-        username=username or f"staff{n}",
-        password=PASSWORD,
-        real_name=f"干部{n}",
-        department=department,
-        roles=list(roles),
-    )
-
-
-def make_firm(name: str = "测试科技有限公司") -> Firm:
-    n = next(_seq)
-    return firm_register(name=f"{name}{n}", uscc=demo_uscc(f"91330106MA2{n:06d}"), region="330100")
+from tests.factories import make_citizen, make_department
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,9 +1,12 @@
 import base64
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ledger.constants import MAX_ENTRIES_PAGE
 from ledger.models import Entry
+from ledger.selectors import ConsistencyProof, InclusionProof
 
 
 class EntriesQuerySerializer(serializers.Serializer[dict[str, int]]):
@@ -48,12 +51,20 @@ class InclusionQuerySerializer(serializers.Serializer[dict[str, int]]):
     tree_size = serializers.IntegerField(min_value=1)
 
 
-class InclusionOutputSerializer(serializers.Serializer[dict[str, object]]):
+@extend_schema_field(OpenApiTypes.STR)
+class HexField(serializers.Field):  # type: ignore[type-arg]
+    """Bytes as lower-case hex (hashes in the RFC 6962 proofs)."""
+
+    def to_representation(self, value: bytes) -> str:
+        return value.hex()
+
+
+class InclusionOutputSerializer(serializers.Serializer[InclusionProof]):
     index = serializers.IntegerField()
     tree_size = serializers.IntegerField()
-    leaf_hash = serializers.CharField()
-    root_hash = serializers.CharField()
-    hashes = serializers.ListField(child=serializers.CharField())
+    leaf_hash = HexField()
+    root_hash = HexField()
+    hashes = serializers.ListField(child=HexField())
 
 
 class ConsistencyQuerySerializer(serializers.Serializer[dict[str, int]]):
@@ -61,9 +72,9 @@ class ConsistencyQuerySerializer(serializers.Serializer[dict[str, int]]):
     second = serializers.IntegerField(min_value=1)
 
 
-class ConsistencyOutputSerializer(serializers.Serializer[dict[str, object]]):
+class ConsistencyOutputSerializer(serializers.Serializer[ConsistencyProof]):
     first = serializers.IntegerField()
     second = serializers.IntegerField()
-    first_root = serializers.CharField()
-    second_root = serializers.CharField()
-    hashes = serializers.ListField(child=serializers.CharField())
+    first_root = HexField()
+    second_root = HexField()
+    hashes = serializers.ListField(child=HexField())

@@ -18,13 +18,13 @@ from ledger.api.serializers import (
     InclusionOutputSerializer,
     InclusionQuerySerializer,
 )
-from portal.departments.api.throttling import AnonymousClientThrottle
 
 
 class PublicLedgerApi(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonymousClientThrottle]  # everyone is anonymous here
+    # Throttled by the project's default throttles (REST_FRAMEWORK in settings): everyone is
+    # anonymous here, so the per-client-address one counts. The ledger names no portal class.
 
 
 class LedgerEntriesApi(PublicLedgerApi):
@@ -55,15 +55,7 @@ class InclusionProofApi(PublicLedgerApi):
             )
         except selectors.LedgerQueryError as exc:
             raise serializers.ValidationError({"detail": str(exc)}) from None
-        return Response(
-            {
-                "index": proof.index,
-                "tree_size": proof.tree_size,
-                "leaf_hash": proof.leaf_hash.hex(),
-                "root_hash": proof.root_hash.hex(),
-                "hashes": [h.hex() for h in proof.hashes],
-            }
-        )
+        return Response(InclusionOutputSerializer(proof).data)
 
 
 class ConsistencyProofApi(PublicLedgerApi):
@@ -77,12 +69,4 @@ class ConsistencyProofApi(PublicLedgerApi):
             )
         except selectors.LedgerQueryError as exc:
             raise serializers.ValidationError({"detail": str(exc)}) from None
-        return Response(
-            {
-                "first": proof.first,
-                "second": proof.second,
-                "first_root": proof.first_root.hex(),
-                "second_root": proof.second_root.hex(),
-                "hashes": [h.hex() for h in proof.hashes],
-            }
-        )
+        return Response(ConsistencyOutputSerializer(proof).data)

@@ -57,7 +57,7 @@ def _check_time(value: str) -> None:
     if not _TIME_RE.match(value):
         raise EntryError("time must be RFC 3339 UTC like 2025-01-31T08:00:00.000000Z")
     try:
-        datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+        datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     except ValueError:
         raise EntryError(f"time {value!r} is not a valid date and time") from None
 

@@ -15,6 +15,7 @@ that it cannot leak into logs.
 import datetime as dt
 import re
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +69,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> str:
         raise IdentityNumberError(
             _("Digits 7 to 14 must be a real birth date (YYYYMMDD).")
         ) from None
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if birth.year < 1900 or birth > today:
         raise IdentityNumberError(_("The birth date in digits 7 to 14 is not possible."))
     if resident_id_check_char(number[:17]) != number[17]:

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import Firm, FirmRepresentative, User
+from portal.accounts.models import FirmRepresentative, User
 from portal.departments.models import Department
 
 
@@ -35,10 +35,6 @@ def representation_get(*, user: User, firm_id: int) -> FirmRepresentative | None
         .select_related("firm")
         .first()
     )
-
-
-def firm_list() -> QuerySet[Firm]:
-    return Firm.objects.order_by("name")
 
 
 def staff_list_for_department(*, department: Department) -> QuerySet[User]:

@@ -11,6 +11,7 @@ from portal.accounts.constants import RepresentativeRole, UserKind
 from portal.accounts.identity import IdentityNumberError, validate_resident_id, validate_uscc
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.accounts.selectors import representation_get
+from portal.core.dispatch import dispatch_on_commit
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
 
@@ -55,7 +56,7 @@ def citizen_sign_up(
     if email:
         from portal.accounts.tasks import send_welcome_email_task
 
-        transaction.on_commit(lambda: send_welcome_email_task.delay(user.pk), robust=True)
+        dispatch_on_commit(send_welcome_email_task, user.pk)
     return user
 
 
@@ -97,7 +98,7 @@ def citizen_sign_up_submit(
         from portal.accounts.tasks import send_sign_up_attempt_email_task
 
         owner_id = owner.pk
-        transaction.on_commit(lambda: send_sign_up_attempt_email_task.delay(owner_id), robust=True)
+        dispatch_on_commit(send_sign_up_attempt_email_task, owner_id)
     return None
 
 

@@ -27,8 +27,12 @@ def _mail_account_owner(
     return True
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
-def send_welcome_email_task(self: object, user_id: int) -> bool:
+# A mail server that cannot be reached or refuses (smtplib's errors are OSErrors) is retried
+# with backoff; the task body is safe to run again (at most one more e-mail).
+@shared_task(
+    acks_late=True, max_retries=5, autoretry_for=(OSError,), retry_backoff=30, retry_jitter=True
+)
+def send_welcome_email_task(user_id: int) -> bool:
     """Send the welcome e-mail after sign-up. Idempotent enough: a retry sends at most again."""
     return _mail_account_owner(
         user_id,
@@ -48,8 +52,10 @@ def send_welcome_email_task(self: object, user_id: int) -> bool:
     )
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
-def send_sign_up_attempt_email_task(self: object, user_id: int) -> bool:
+@shared_task(
+    acks_late=True, max_retries=5, autoretry_for=(OSError,), retry_backoff=30, retry_jitter=True
+)
+def send_sign_up_attempt_email_task(user_id: int) -> bool:
     """Tell an account's owner that someone tried to sign up with their identity number."""
     return _mail_account_owner(
         user_id,

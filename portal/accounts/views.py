@@ -16,6 +16,7 @@ from portal.accounts.forms import ActAsForm, SignUpForm
 from portal.accounts.models import User
 from portal.accounts.selectors import representation_get, representation_list_for_user
 from portal.accounts.services import citizen_sign_up_submit
+from portal.core.bilingual import with_content
 from portal.core.forms import post_data
 from portal.core.site import site_url
 
@@ -88,7 +89,7 @@ def act_as_switch(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("You are not registered to act for that firm."))
         return HttpResponseRedirect(reverse("accounts:act_as"), status=303)
     request.session[ACTING_AS_SESSION_KEY] = rep.firm_id
-    messages.success(request, _("You now act for %(firm)s.") % {"firm": rep.firm.name})
+    messages.success(request, with_content(_("You now act for %(firm)s."), firm=rep.firm.name))
     return redirect("core:home")
 
 

@@ -29,6 +29,7 @@ from portal.accounts.two_factor import (
 )
 from portal.backoffice.access import staff_required
 from portal.backoffice.tiles import tiles_for
+from portal.core.bilingual import with_content
 from portal.departments.access import audit_scope_for
 from portal.departments.constants import StaffRole
 from portal.departments.models import Department
@@ -105,7 +106,7 @@ def staff_role_change(request: HttpRequest, code: str, user_id: int) -> HttpResp
         role=StaffRole(role_value),
         granted=request.POST.get("granted") == "1",
     )
-    messages.success(request, _("Roles of %(name)s updated.") % {"name": staff})
+    messages.success(request, with_content(_("Roles of %(name)s updated."), name=staff))
     return redirect("backoffice:department_staff", code=code)
 
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.widgets import Widget
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
@@ -36,10 +37,14 @@ def no_angle_brackets(value: str) -> None:
         )
 
 
-def limit_help(limit: int, extra: StrOrPromise = "") -> str:
-    """The help text that states a text's limit (after the field's own help)."""
+def _limit_help(limit: int, extra: StrOrPromise = "") -> str:
     stated = _("At most %(limit)d characters.") % {"limit": limit}
     return f"{extra} {stated}" if extra else stated
+
+
+# The help text that states a text's limit (after the field's own help), in the language of
+# the page that shows it: forms are declared once at import, before any page's language.
+limit_help = lazy(_limit_help, str)
 
 
 class LimitedTextField(forms.CharField):

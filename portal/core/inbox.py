@@ -24,7 +24,9 @@ from portal.accounts.models import User
 
 @dataclass(frozen=True)
 class InboxItem:
-    """One notice as the inbox shows it: "<kind> <before> <link> <after>", all plain text."""
+    """One notice as the inbox shows it: "<kind> <before> <link> <after>"; ``before`` and
+    ``after`` are escaped by the template unless built with ``format_html`` (content such as a
+    firm's name marked with ``lang_marked``)."""
 
     kind: str
     kind_label: str

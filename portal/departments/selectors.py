@@ -1,14 +1,6 @@
 from django.db.models import QuerySet
 
-from portal.departments.models import AuditAssignment, Department
-
-
-def department_list() -> QuerySet[Department]:
-    return Department.objects.select_related("parent").order_by("code")
-
-
-def department_get(*, code: str) -> Department | None:
-    return Department.objects.filter(code=code).first()
+from portal.departments.models import AuditAssignment
 
 
 def audit_assignment_list(*, current_only: bool = False) -> QuerySet[AuditAssignment]:

@@ -1,15 +1,52 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from portal.exchange.models import Access, Dataset, Objection, SharingGrant
+from portal.exchange.services import dataset_errors, dataset_save
+
+
+class DatasetForm(forms.ModelForm[Dataset]):
+    """The declaration is checked by ``dataset_errors``, as for ``dataset_upsert``."""
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "owner",
+            "subject_kind",
+            "sharing_class",
+            "fields",
+            "description",
+            "description_en",
+        ]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        dataset = Dataset(pk=self.instance.pk)
+        for name, value in data.items():
+            setattr(dataset, name, value)
+        errors = dataset_errors(dataset)
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin[Dataset]):
+    form = DatasetForm
     list_display = ("code", "name", "owner", "subject_kind", "sharing_class")
     list_filter = ("sharing_class", "subject_kind", "owner")
     search_fields = ("code", "name", "name_en")
     list_select_related = ("owner",)
+
+    def save_model(
+        self, request: HttpRequest, obj: Dataset, form: forms.ModelForm[Dataset], change: bool
+    ) -> None:
+        dataset_save(dataset=obj)
 
 
 @admin.register(SharingGrant)

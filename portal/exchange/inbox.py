@@ -2,10 +2,12 @@
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.core.bilingual import lang_marked
 from portal.core.inbox import InboxCounts, InboxItem, counts_of
 from portal.exchange import selectors
 from portal.exchange.objections import objection_notices_mark_read
@@ -62,7 +64,7 @@ class ReadNotices:
                 else "—",
             }
             if n.firm is not None:
-                before = f"{n.firm.name} · {before}"
+                before = format_html("{} · {}", lang_marked(n.firm.name), before)
             items.append(
                 InboxItem(
                     kind=self.kind,

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.core.dispatch import dispatch_on_commit
 from portal.core.site import absolute_url
 from portal.core.text import visible_text
 from portal.exchange import access as access_rules
@@ -190,7 +191,7 @@ def _email_after_commit(notice_id: int) -> None:
     from portal.exchange.tasks import objection_notice_email_task
 
     # robust: a broker outage must not fail the request that already committed.
-    transaction.on_commit(lambda: objection_notice_email_task.delay(notice_id), robust=True)
+    dispatch_on_commit(objection_notice_email_task, notice_id)
 
 
 def _mail_lines(notice: ObjectionNotice) -> tuple[str, list[str]]:

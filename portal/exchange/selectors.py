@@ -4,8 +4,6 @@ from portal.accounts.models import User
 from portal.departments.models import Department
 from portal.exchange.access import objection_notices_visible_filter, visible_to_subject_filter
 from portal.exchange.constants import (
-    OPEN_OBJECTION_STATUSES,
-    GrantStatus,
     ObjectionStatus,
     SharingClass,
 )
@@ -42,10 +40,6 @@ def grant_list_for_requester(*, department: Department) -> QuerySet[SharingGrant
     return SharingGrant.objects.filter(requester=department).select_related(
         "dataset", "dataset__owner", "decided_by"
     )
-
-
-def grant_pending_count(*, department: Department) -> int:
-    return grant_list_for_owner(department=department).filter(status=GrantStatus.REQUESTED).count()
 
 
 def access_list_for_reader(
@@ -86,12 +80,6 @@ def objection_queue(*, visible: QuerySet[Objection]) -> QuerySet[Objection]:
         "due_on",
         "-created_at",
     )
-
-
-def objection_open_count(*, department: Department) -> int:
-    return Objection.objects.filter(
-        access__reader_department=department, status__in=OPEN_OBJECTION_STATUSES
-    ).count()
 
 
 def objection_list_for_person(*, objections: QuerySet[Objection]) -> QuerySet[Objection]:

@@ -30,6 +30,7 @@ from portal.exchange.constants import (
     PurposeKind,
     ReadReason,
     SharingClass,
+    SubjectKind,
 )
 from portal.exchange.models import Access, Dataset, DatasetRecord, SharingGrant
 from portal.exchange.records import record_facts
@@ -268,6 +269,44 @@ def _seal_of(
 AMOUNT_UNITS = ("yuan", "wan")
 
 
+def dataset_errors(dataset: Dataset) -> dict[str, list[str]]:
+    """What is wrong with a dataset's declaration (shown per field in the admin)."""
+    errors: dict[str, list[str]] = {}
+    fields = dataset.fields
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        return {"fields": [_("Each field needs a unique name.")]}
+    names = [str(f.get("name", "")) for f in fields]
+    if not names or any(not n for n in names) or len(set(names)) != len(names):
+        errors["fields"] = [_("Each field needs a unique name.")]
+    else:
+        unknown = [f.get("type") for f in fields if f.get("type") not in FieldType.values]
+        if unknown:
+            errors["fields"] = [_("Unknown field type %(t)s.") % {"t": unknown[0]}]
+        # An amount's unit: yuan, or 10 000 yuan (万元) as registers often keep amounts.
+        elif any(
+            "unit" in f and (f.get("type") != FieldType.DECIMAL or f["unit"] not in AMOUNT_UNITS)
+            for f in fields
+        ):
+            errors["fields"] = [
+                _("An amount's unit is “yuan” or “wan” (10 000 yuan), on amounts only.")
+            ]
+    if dataset.subject_kind not in SubjectKind.values:
+        errors["subject_kind"] = [_("Unknown kind of subject.")]
+    if dataset.sharing_class not in SharingClass.values:
+        errors["sharing_class"] = [_("Unknown sharing class.")]
+    return errors
+
+
+@transaction.atomic
+def dataset_save(*, dataset: Dataset) -> Dataset:
+    """Check and save a dataset (used by the admin and by ``dataset_upsert``)."""
+    errors = dataset_errors(dataset)
+    if errors:
+        raise ValidationError(errors)
+    dataset.save()
+    return dataset
+
+
 @transaction.atomic
 def dataset_upsert(
     *,
@@ -281,31 +320,17 @@ def dataset_upsert(
     description: str = "",
     description_en: str = "",
 ) -> Dataset:
-    names = [str(f.get("name", "")) for f in fields]
-    if not names or any(not n for n in names) or len(set(names)) != len(names):
-        raise ValidationError({"fields": _("Each field needs a unique name.")})
-    for f in fields:
-        if f.get("type") not in FieldType.values:
-            raise ValidationError({"fields": _("Unknown field type %(t)s.") % {"t": f.get("type")}})
-        # An amount's unit: yuan, or 10 000 yuan (万元) as registers often keep amounts.
-        if "unit" in f and (f.get("type") != FieldType.DECIMAL or f["unit"] not in AMOUNT_UNITS):
-            raise ValidationError(
-                {"fields": _("An amount's unit is “yuan” or “wan” (10 000 yuan), on amounts only.")}
-            )
-    dataset, _created = Dataset.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "name_en": name_en,
-            "owner": owner,
-            "subject_kind": subject_kind,
-            "sharing_class": sharing_class,
-            "fields": fields,
-            "description": description,
-            "description_en": description_en,
-        },
-    )
-    return dataset
+    """Create or update a dataset by its code."""
+    dataset = Dataset.objects.filter(code=code).first() or Dataset(code=code)
+    dataset.name = name
+    dataset.name_en = name_en
+    dataset.owner = owner
+    dataset.subject_kind = subject_kind
+    dataset.sharing_class = sharing_class
+    dataset.fields = fields
+    dataset.description = description
+    dataset.description_en = description_en
+    return dataset_save(dataset=dataset)
 
 
 def _coerce(value: object, kind: str) -> object:

@@ -158,7 +158,7 @@ def report_months() -> list[str]:
 def parse_month(value: str) -> str | None:
     """``YYYY-MM`` if ``value`` is a month, else None."""
     try:
-        return dt.datetime.strptime(value, "%Y-%m").strftime("%Y-%m")
+        return dt.datetime.strptime(value, "%Y-%m").replace(tzinfo=dt.UTC).strftime("%Y-%m")
     except ValueError:
         return None
 

@@ -10,7 +10,6 @@ use), e-mailed once after commit. TRANSPARENCY.md §3; docs/ledger-formats.md §
 
 import datetime as dt
 import logging
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -23,6 +22,7 @@ from ledger.models import ReadDetails
 from ledger.services import UnsealError, ledger_read_unseal, ledger_sequence_all
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.accounts.selectors import representation_is_current
+from portal.core.dispatch import dispatch_on_commit
 from portal.exchange import access as access_rules
 from portal.exchange.models import Access, ReadNotice
 
@@ -120,7 +120,7 @@ def _notify_unsealed(*, access: Access, identifier: str) -> list[ReadNotice]:
         notices.append(notice)
         if created:
             # robust: a broker outage must not undo the unsealing; the sweep sends it later.
-            transaction.on_commit(partial(read_notice_email_task.delay, notice.pk), robust=True)
+            dispatch_on_commit(read_notice_email_task, notice.pk)
     return notices
 
 

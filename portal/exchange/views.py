@@ -32,7 +32,6 @@ from portal.exchange.forms import (
     RecordImportForm,
     UnsealForm,
 )
-from portal.exchange.models import Access
 from portal.exchange.verifier_text import verifier_strings
 
 PAGE_SIZE = 20
@@ -43,12 +42,6 @@ DATA_USE_PAGE_SIZE = 50
 def _subject_of(request: HttpRequest) -> tuple[str, Firm | None]:
     """Whose data the signed-in person may see: their own, or the firm they act for."""
     return access.data_use_subject_for(user=request.user, rep=getattr(request, "acting_for", None))
-
-
-def _own_access(request: HttpRequest, access_id: str) -> Access:
-    return access.access_data_use(
-        user=request.user, rep=getattr(request, "acting_for", None), access_id=access_id
-    )
 
 
 def _reads_page(

@@ -7,11 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 
-class ApplicantKind(models.TextChoices):
-    CITIZEN = "citizen", _("Citizen")
-    FIRM = "firm", _("Firm")
-
-
 class ThemeKind(models.TextChoices):
     TOPIC = "topic", _("Topic")
     LIFE_EVENT = "life_event", _("Life event")

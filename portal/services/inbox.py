@@ -1,9 +1,11 @@
 """Application notices in the one inbox (``portal.core.inbox``)."""
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.core.bilingual import lang_marked
 from portal.core.inbox import InboxCounts, InboxItem, counts_of
 from portal.services import selectors, services
 
@@ -17,9 +19,11 @@ class ApplicationNotices:
     def latest(self, *, user: User, limit: int) -> list[InboxItem]:
         items = []
         for n in selectors.notification_list(user=user).order_by("-created_at", "-pk")[:limit]:
-            after = f"{n.application.service.display_name}: {n.event.get_to_status_display()}"
+            after = format_html(
+                "{}: {}", n.application.service.display_name, n.event.get_to_status_display()
+            )
             if n.event.reason:
-                after += f" — {n.event.reason}"
+                after = format_html("{} — {}", after, lang_marked(n.event.reason))
             items.append(
                 InboxItem(
                     kind=self.kind,

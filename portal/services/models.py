@@ -1,12 +1,12 @@
 """The service catalogue (事项 and their guides), applications and what happens to them."""
 
-import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -282,7 +282,7 @@ class ApplicationEvent(models.Model):
 def material_upload_to(instance: "Material", filename: str) -> str:
     """A random name under MEDIA_ROOT: the original name is kept only as data."""
     ext = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-    return f"materials/{dt.date.today():%Y/%m}/{secrets.token_hex(16)}.{ext}"
+    return f"materials/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.{ext}"
 
 
 class Material(models.Model):

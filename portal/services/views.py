@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.identity import mask_resident_id
 from portal.accounts.models import FirmRepresentative, User
+from portal.core.bilingual import with_content
 from portal.core.inbox import InboxList, inbox_mark_read
 from portal.exchange.models import Dataset
 from portal.exchange.records import record_facts
@@ -408,8 +409,11 @@ def application_materials(request: HttpRequest, number: str) -> HttpResponse:
                 name = dict(_uploadable(rows)).get(form.cleaned_data["requirement"], "")
                 messages.success(
                     request,
-                    _("“%(file)s” uploaded as “%(material)s”.")
-                    % {"file": form.cleaned_data["file"].name, "material": name},
+                    with_content(
+                        _("“%(file)s” uploaded as “%(material)s”."),
+                        file=form.cleaned_data["file"].name,
+                        material=name,
+                    ),
                 )
                 return redirect("services:application_materials", number=number)
         status = 400
@@ -444,7 +448,9 @@ def material_remove(request: HttpRequest, number: str, material_id: int) -> Http
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("“%(file)s” removed.") % {"file": material.original_name})
+        messages.success(
+            request, with_content(_("“%(file)s” removed."), file=material.original_name)
+        )
     return redirect("services:application_materials", number=number)
 
 

@@ -1,10 +1,11 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts.constants import ACTING_AS_SESSION_KEY, RepresentativeRole
 from portal.accounts.services import firm_representative_set
-from tests.conftest import make_citizen, make_firm
+from tests.factories import make_citizen, make_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_an_expired_representation_no_longer_works(client: Client) -> None:
         firm=firm,
         user=person,
         role=RepresentativeRole.AGENT,
-        valid_until=dt.date.today() - dt.timedelta(days=1),
+        valid_until=timezone.localdate() - dt.timedelta(days=1),
     )
     client.force_login(person)
     response = client.post(reverse("accounts:act_as_switch"), {"firm_id": firm.pk})

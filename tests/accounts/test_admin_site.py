@@ -8,7 +8,7 @@ from django_otp.admin import OTPAdminSite
 
 from portal.accounts.models import User
 from tests.accounts.two_step import enrol_and_verify
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

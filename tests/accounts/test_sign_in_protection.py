@@ -10,7 +10,7 @@ from portal.accounts.authentication_policy import client_address
 from portal.accounts.two_factor import two_factor_activation_issue
 from portal.departments.constants import StaffRole
 from tests.accounts.two_step import app_code
-from tests.conftest import PASSWORD, make_citizen, make_department, make_staff
+from tests.factories import PASSWORD, make_citizen, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.accounts.demo import demo_resident_id
 from portal.accounts.models import User
-from tests.conftest import PASSWORD, make_citizen
+from portal.composition.demo.accounts import demo_resident_id
+from tests.factories import PASSWORD, make_citizen
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from portal.accounts import access
 from portal.accounts.services import staff_role_set
 from portal.departments.constants import StaffRole
 from portal.departments.services import role_groups_sync
-from tests.conftest import make_citizen, make_department, make_staff
+from tests.factories import make_citizen, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from portal.accounts.models import TwoFactorActivation, User
 from portal.accounts.two_factor import two_factor_activation_issue
 from portal.departments.constants import StaffRole
 from tests.accounts.two_step import app_code
-from tests.conftest import PASSWORD, make_department, make_staff
+from tests.factories import PASSWORD, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.accounts.services import staff_role_set
 from portal.departments.constants import StaffRole
-from tests.conftest import make_citizen, make_department, make_staff
+from tests.factories import make_citizen, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.departments.constants import StaffRole
 from portal.departments.services import audit_assignment_create, department_upsert
-from tests.conftest import make_department, make_staff
+from tests.factories import make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from portal.exchange.constants import SharingClass, SubjectKind
 from portal.exchange.services import dataset_upsert, record_put
 from portal.services.models import Application
 from portal.services.services import service_item_upsert
-from tests.conftest import PASSWORD, make_citizen, make_department, make_staff
-from tests.services.conftest import PDF, make_office
+from tests.factories import PASSWORD, PDF, make_citizen, make_department, make_office, make_staff
 from tests.services.test_filing_rules import CHECKED_SCHEMA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -273,7 +272,7 @@ def test_the_other_changed_pages_fit_a_phone(live_server: object, page: Page, pa
     notifications, and the back office's application and evaluation pages."""
     from portal.services.constants import ApplicationStatus
     from portal.services.services import evaluation_create
-    from tests.services.conftest import make_application, make_service
+    from tests.factories import make_application, make_service
 
     office = make_office()
     approver = make_staff(office.department, StaffRole.APPROVER, StaffRole.WINDOW_CLERK)

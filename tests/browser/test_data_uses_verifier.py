@@ -25,7 +25,7 @@ from portal.accounts.models import User
 from portal.departments.constants import StaffRole
 from portal.exchange.constants import SharingClass, SubjectKind
 from portal.exchange.services import Reader, dataset_upsert, exchange_read, record_put
-from tests.conftest import PASSWORD, make_citizen, make_department, make_staff
+from tests.factories import PASSWORD, make_citizen, make_department, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import Firm, User
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.services.models import ServiceItem
-from tests.services.conftest import make_application
+from tests.factories import make_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from portal.departments.constants import StaffRole
@@ -24,8 +25,14 @@ from portal.services.constants import Action, ApplicationStatus
 from portal.services.services import application_transition
 from portal.services.verification import display_code
 from tests.browser.test_application_journey import Pages, pages, sign_in
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.services.conftest import make_application, make_office, make_service
+from tests.factories import (
+    make_application,
+    make_citizen,
+    make_department,
+    make_office,
+    make_service,
+    make_staff,
+)
 
 __all__ = ["pages"]  # the fixture, shared with the filing journey
 
@@ -134,7 +141,9 @@ def test_objection_answered_and_escalated(live_server: object, page: Page, pages
         text="同样未经我申请。",
         firm_id=None,
     )
-    Objection.objects.filter(pk=second.pk).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    Objection.objects.filter(pk=second.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     assert objections_escalate_overdue() == 1
     sign_in(page, base, auditor.username)
     page.goto(f"{base}/backoffice/exchange/objections/")

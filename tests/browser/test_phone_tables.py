@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, FilePayload, Page, ViewportSize
 
 from ledger.services import ledger_sequence_all
-from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import Firm, User
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.departments.models import Department
 from portal.exchange.constants import PurposeKind, SharingClass, SubjectKind
 from portal.exchange.objections import objection_raise
@@ -22,7 +22,7 @@ from portal.exchange.services import Reader, dataset_upsert, exchange_read
 from portal.services.constants import ApplicationStatus
 from portal.services.models import ServiceItem
 from portal.services.services import application_reference_read
-from tests.services.conftest import make_application
+from tests.factories import make_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from portal.accounts.demo import DEMO_PASSWORD
+from portal.composition.demo.accounts import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

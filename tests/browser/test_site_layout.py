@@ -12,7 +12,7 @@ from portal.departments.constants import StaffRole
 from portal.departments.services import audit_assignment_create, department_upsert
 from portal.exchange.constants import SharingClass, SubjectKind
 from portal.exchange.services import dataset_upsert
-from tests.conftest import PASSWORD, make_citizen, make_firm, make_staff
+from tests.factories import PASSWORD, make_citizen, make_firm, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from django.test import Client
 from playwright.sync_api import Browser
 
 from portal.departments.constants import StaffRole
-from tests.conftest import PASSWORD, make_staff
-from tests.exchange.factories import make_world
 from tests.exchange.test_transparency import populate
+from tests.factories import PASSWORD, make_staff, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

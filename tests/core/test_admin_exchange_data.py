@@ -21,8 +21,7 @@ from portal.core.admin_privacy import EXCHANGE_DERIVED_FIELDS, derived_fields_of
 from portal.exchange.models import Objection
 from portal.services.constants import ApplicationStatus, MaterialSource
 from portal.services.models import Application, DecisionDocument, Evaluation, Material
-from tests.conftest import make_citizen, make_department, make_firm
-from tests.services.conftest import make_application, make_service
+from tests.factories import make_application, make_citizen, make_department, make_firm, make_service
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from portal.accounts.demo import STAFF_NAMES
+from portal.composition.demo.accounts import STAFF_NAMES
 from portal.core.bilingual import localized, value_text
 from portal.departments.constants import StaffRole
 from portal.departments.services import department_upsert

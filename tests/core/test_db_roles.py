@@ -25,9 +25,8 @@ from portal.departments.constants import StaffRole
 from portal.departments.services import used_signatures_purge
 from portal.exchange.models import Access
 from portal.exchange.services import Reader, exchange_read
-from tests.conftest import make_citizen, make_staff
 from tests.db_roles import acting_role, as_owner, runtime_role_name
-from tests.exchange.factories import FIRM_CODE, make_grant, make_world
+from tests.factories import FIRM_CODE, make_citizen, make_grant, make_staff, make_world
 from tests.integration.conftest import ROOT
 from tests.ledger.django.support import ledger_env, record
 

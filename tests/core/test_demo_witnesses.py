@@ -2,9 +2,13 @@
 
 import pytest
 
-from ledger.demo import _witnesses, demo_witness_commands, demo_witnesses_listen_at
 from ledger.models import Witness
-from portal.core.management.commands.rundemo import _start_witness
+from portal.composition.demo.ledger import (
+    _witnesses,
+    demo_witness_commands,
+    demo_witnesses_listen_at,
+)
+from portal.composition.management.commands.rundemo import _start_witness
 
 pytestmark = pytest.mark.django_db
 

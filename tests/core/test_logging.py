@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.accounts.demo import demo_resident_id
+from portal.composition.demo.accounts import demo_resident_id
 from portal.core.logging import MaskIdentityNumbersFilter, mask_identity_numbers
 
 

@@ -26,7 +26,7 @@ from portal.departments.services import (
     department_upsert,
     role_groups_sync,
 )
-from tests.conftest import make_citizen, make_department, make_staff
+from tests.factories import make_citizen, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

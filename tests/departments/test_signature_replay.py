@@ -19,8 +19,8 @@ from portal.departments.signatures import _SystemKeys
 from portal.departments.signing_client import signed_headers
 from portal.departments.tasks import used_signatures_purge_task
 from portal.exchange.models import Access
-from tests.exchange.factories import World, make_grant, make_system, make_world
 from tests.exchange.test_signed_api import URL, body_for, post
+from tests.factories import World, make_grant, make_system, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts.constants import RepresentativeRole
 from portal.accounts.models import FirmRepresentative, User
@@ -27,8 +28,16 @@ from portal.exchange.constants import ObjectionStatus
 from portal.exchange.models import DatasetRecord, Objection
 from portal.exchange.objections import objection_answer, objection_escalate, objection_raise
 from portal.exchange.services import Reader, exchange_read
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_grant, make_system, make_world
+from tests.factories import (
+    FIRM_CODE,
+    World,
+    make_citizen,
+    make_department,
+    make_grant,
+    make_staff,
+    make_system,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +181,7 @@ def test_read_branches(world: World) -> None:
 
 
 def test_only_the_data_steward_requests_grants(client: Client, world: World) -> None:
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     body = {
         "dataset": world.conditional.code,
         "fields": ["name"],

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from ledger.services import ledger_sequence_all
-from portal.accounts.demo import DEMO_PASSWORD
 from portal.accounts.models import Firm, User
+from portal.composition.demo.accounts import DEMO_PASSWORD
 from portal.services.constants import ApplicationStatus
 from portal.services.models import ServiceItem
 from tests.browser.test_data_uses_verifier import cosign_latest
-from tests.services.conftest import make_application
+from tests.factories import make_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

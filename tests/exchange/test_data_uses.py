@@ -36,8 +36,7 @@ from portal.departments.constants import StaffRole
 from portal.exchange.constants import SharingClass, SubjectKind
 from portal.exchange.models import Access, Objection
 from portal.exchange.services import Reader, dataset_upsert, exchange_read, record_put
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.exchange.factories import FIRM_CODE
+from tests.factories import FIRM_CODE, make_citizen, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.departments.constants import StaffRole
 from portal.exchange.constants import GrantStatus, ReadReason
@@ -17,8 +18,7 @@ from portal.exchange.services import (
     grant_request,
     grant_revoke,
 )
-from tests.conftest import make_department, make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_world
+from tests.factories import FIRM_CODE, World, make_department, make_staff, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def world() -> World:
 
 
 def ask(world: World, fields: list[str]) -> SharingGrant:
-    today = dt.date.today()
+    today = timezone.localdate()
     return grant_request(
         dataset=world.conditional,
         requester=world.reader,
@@ -93,8 +93,8 @@ def test_refusal_needs_a_reason_and_unconditional_needs_no_grant(world: World) -
             fields=["name"],
             purpose="x",
             legal_basis="y",
-            valid_from=dt.date.today(),
-            valid_until=dt.date.today(),
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate(),
         )
 
 
@@ -122,8 +122,8 @@ def test_back_office_pages_for_the_whole_grant_cycle(client: Client, world: Worl
             "fields_wanted": "name, capital",
             "purpose": "研发补助测算",
             "legal_basis": "市政府令",
-            "valid_from": dt.date.today().isoformat(),
-            "valid_until": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+            "valid_from": timezone.localdate().isoformat(),
+            "valid_until": (timezone.localdate() + dt.timedelta(days=90)).isoformat(),
         },
     )
     assert response.status_code == 302, response.content.decode()
@@ -145,7 +145,7 @@ def test_back_office_pages_for_the_whole_grant_cycle(client: Client, world: Worl
 
 
 def test_citizen_cannot_open_exchange_back_office(client: Client) -> None:
-    from tests.conftest import make_citizen
+    from tests.factories import make_citizen
 
     client.force_login(make_citizen())
     for name in ("lookup", "grants", "reads", "objections", "datasets"):

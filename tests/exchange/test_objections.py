@@ -41,8 +41,7 @@ from portal.exchange.tasks import (
     objections_escalate_task,
 )
 from portal.services.workdays import add_working_days
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.exchange.factories import FIRM_CODE
+from tests.factories import FIRM_CODE, make_citizen, make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

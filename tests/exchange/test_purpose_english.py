@@ -16,8 +16,14 @@ from portal.exchange.models import Access
 from portal.exchange.services import Reader, dataset_upsert, exchange_read, record_put
 from portal.services.constants import ApplicationStatus
 from portal.services.services import application_reference_read
-from tests.conftest import make_citizen, make_department
-from tests.services.conftest import Office, make_application, make_office, make_service
+from tests.factories import (
+    Office,
+    make_application,
+    make_citizen,
+    make_department,
+    make_office,
+    make_service,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,8 +197,8 @@ def test_a_fetched_material_read_has_an_english_purpose(client: Client) -> None:
 
 def test_a_department_system_gives_the_english_purpose_through_the_api(client: Client) -> None:
     from portal.departments.signing_client import signed_headers
-    from tests.exchange.factories import make_grant, make_system, make_world
     from tests.exchange.test_signed_api import URL, body_for, post
+    from tests.factories import make_grant, make_system, make_world
 
     world = make_world()
     system, key = make_system(world.reader, "jxj-test-system")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ledger.core.commitment import Details
 from ledger.models import PendingEvent, ReadDetails
@@ -11,8 +12,7 @@ from portal.departments.constants import StaffRole
 from portal.exchange.constants import GrantStatus, ReadReason
 from portal.exchange.models import Access
 from portal.exchange.services import Reader, exchange_read
-from tests.conftest import make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_grant, make_world
+from tests.factories import FIRM_CODE, World, make_grant, make_staff, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_no_requested_field_granted_is_refused(world: World) -> None:
 
 def test_expired_grant_is_refused(world: World) -> None:
     grant = make_grant(world, ["name"])
-    grant.valid_until = dt.date.today() - dt.timedelta(days=1)
+    grant.valid_until = timezone.localdate() - dt.timedelta(days=1)
     grant.save()
     result = read(world, world.conditional.code, ["name"])
     assert not result.granted and result.reason == ReadReason.GRANT_EXPIRED
@@ -105,7 +105,7 @@ def test_not_shared_dataset_is_never_given_out(world: World) -> None:
 
 
 def test_unknown_subject_is_logged_as_no_record(world: World) -> None:
-    from portal.accounts.demo import demo_uscc
+    from portal.composition.demo.accounts import demo_uscc
 
     result = read(world, world.open.code, subject=demo_uscc("91330106MA2NBDY00"))
     assert not result.granted and result.reason == ReadReason.UNKNOWN_SUBJECT

@@ -38,9 +38,8 @@ from portal.exchange.unsealing import (
     sealed_read_unseal,
     sealed_reads_unseal_due,
 )
-from tests.conftest import make_citizen, make_staff
 from tests.db_roles import as_owner
-from tests.exchange.factories import FIRM_CODE, World, make_system, make_world
+from tests.factories import FIRM_CODE, World, make_citizen, make_staff, make_system, make_world
 
 pytestmark = pytest.mark.django_db
 

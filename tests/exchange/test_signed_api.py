@@ -11,7 +11,7 @@ from ledger.core.commitment import Details
 from ledger.models import PendingEvent, ReadDetails
 from portal.departments.signing_client import signed_headers
 from portal.exchange.models import Access
-from tests.exchange.factories import FIRM_CODE, World, make_grant, make_system, make_world
+from tests.factories import FIRM_CODE, World, make_grant, make_system, make_world
 
 pytestmark = pytest.mark.django_db
 

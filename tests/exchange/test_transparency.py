@@ -23,8 +23,7 @@ from portal.exchange.objections import objection_answer, objection_raise
 from portal.exchange.services import Reader, exchange_read
 from portal.exchange.transparency import report_from_database
 from portal.exchange.unsealing import sealed_read_unseal
-from tests.conftest import make_citizen, make_staff
-from tests.exchange.factories import FIRM_CODE, World, make_world
+from tests.factories import FIRM_CODE, World, make_citizen, make_staff, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from django.db import connection
 
 from portal.departments.signing_client import signed_headers
 from tests.db_roles import as_owner
-from tests.exchange.factories import FIRM_CODE, World
+from tests.factories import FIRM_CODE, World
 from tests.integration.conftest import ROOT, require_real_services, wait_for, worker_env
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 from ledger.models import Entry, PendingEvent
 from ledger.selectors import ledger_verify_database
 from portal.exchange.models import Access
-from tests.exchange.factories import make_grant, make_system, make_world
+from tests.factories import make_grant, make_system, make_world
 from tests.faults.conftest import signed_read, worker
 from tests.integration.conftest import wait_for
 

@@ -19,11 +19,18 @@ from portal.exchange.models import Access
 from portal.services.constants import ApplicationStatus
 from portal.services.models import Application, Notification
 from portal.services.services import application_step_save
-from tests.conftest import make_citizen
-from tests.exchange.factories import make_grant, make_system, make_world
+from tests.factories import (
+    GOOD_STEPS,
+    make_application,
+    make_citizen,
+    make_grant,
+    make_office,
+    make_service,
+    make_system,
+    make_world,
+)
 from tests.faults.conftest import PrivateRedis, signed_read, stop, submit_over_http, worker
 from tests.integration.conftest import wait_for
-from tests.services.conftest import GOOD_STEPS, make_application, make_office, make_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

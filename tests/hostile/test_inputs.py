@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,8 +28,14 @@ from portal.exchange.services import (
     grant_decide,
     grant_request,
 )
-from tests.conftest import make_citizen, make_department, make_staff
-from tests.exchange.factories import FIRM_CODE, make_grant, make_world
+from tests.factories import (
+    FIRM_CODE,
+    make_citizen,
+    make_department,
+    make_grant,
+    make_staff,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +139,7 @@ def test_every_required_text_refuses_invisible_characters(text: str) -> None:
     world = make_world()
     reader = make_staff(world.reader, StaffRole.REVIEWER)
     steward = make_staff(world.owner, StaffRole.DATA_STEWARD)
-    today = dt.date.today()
+    today = timezone.localdate()
     grant_args = {
         "dataset": world.conditional,
         "requester": world.reader,

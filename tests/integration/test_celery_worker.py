@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.accounts.demo import demo_resident_id
-from tests.conftest import PASSWORD
+from portal.composition.demo.accounts import demo_resident_id
+from tests.factories import PASSWORD
 from tests.integration.conftest import ROOT, wait_for
 
 pytestmark = pytest.mark.integration

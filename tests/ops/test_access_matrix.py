@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from ledger.core.tiles import EntryBundle
 from ledger.tiles import tile_tree_size
@@ -34,8 +35,7 @@ from portal.exchange.services import Reader, exchange_read
 from portal.services.constants import Action, ApplicationStatus
 from portal.services.models import DecisionDocument, ServiceItem
 from portal.services.services import application_transition, evaluation_create
-from tests.conftest import make_citizen, make_staff
-from tests.services.conftest import make_application
+from tests.factories import make_application, make_citizen, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -336,7 +336,7 @@ def build_world() -> World:
         firm=firm,
         user=former,
         role=RepresentativeRole.AGENT,
-        valid_until=dt.date.today() - dt.timedelta(days=1),
+        valid_until=timezone.localdate() - dt.timedelta(days=1),
     )
     policy = Policy.objects.filter(department=kjj, status="published").first()
     assert policy is not None

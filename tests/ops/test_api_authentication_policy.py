@@ -18,7 +18,7 @@ from portal.departments.api.authentication import PortalSessionAuthentication
 from portal.departments.api.throttling import AnonymousClientThrottle, AuthenticationFailureThrottle
 from portal.departments.constants import StaffRole
 from tests.accounts.two_step import enrol_and_verify
-from tests.conftest import make_department, make_staff
+from tests.factories import make_department, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.db import transaction
 
 from policies import selectors, services
-from portal.accounts.demo import seed_accounts
 from portal.accounts.models import Firm, User
+from portal.composition.demo.accounts import seed_accounts
+from portal.composition.demo.exchange import seed_exchange
 from portal.departments.models import Department, DepartmentSystem
-from portal.exchange.demo import seed_exchange
 
 
 @pytest.fixture(autouse=True)
@@ -77,8 +77,8 @@ def record(**extra: object) -> dict[str, object]:
 @pytest.fixture
 def demo_city(city: City) -> City:
     """The demo city with the demo policies published, profiles read, runs executed."""
-    from policies import demo
-    from portal.services.demo import seed as seed_services
+    from portal.composition.demo import policies as demo
+    from portal.composition.demo.services import seed as seed_services
 
     seed_services()
     demo.seed()

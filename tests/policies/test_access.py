@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from policies import access, services
 from policies.models import FirmDeclaration, Policy, PolicyNotice
@@ -22,7 +23,7 @@ from portal.accounts.models import FirmRepresentative, User
 from portal.accounts.services import firm_representative_set
 from portal.departments.services import audit_assignment_create
 from portal.exchange.models import Access
-from tests.conftest import make_citizen, make_staff
+from tests.factories import make_citizen, make_staff
 from tests.policies.conftest import City, act_for, actor_of, record
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_firm_side_branches(city: City) -> None:
     assert not access.may_act_on_policies(rep=rep, user=user)
     # After the mandate ended.
     rep.can_view_firm_data = rep.can_apply = True
-    rep.valid_until = dt.date.today() - dt.timedelta(days=1)
+    rep.valid_until = timezone.localdate() - dt.timedelta(days=1)
     assert not access.may_view_firm_figures(rep=rep, user=user)
     assert not access.may_act_on_policies(rep=rep, user=user)
     with pytest.raises(PermissionDenied):

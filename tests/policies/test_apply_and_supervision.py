@@ -14,8 +14,8 @@ from portal.accounts.models import User
 from portal.exchange.models import Access, SharingGrant
 from portal.services.constants import ApplicationStatus, MaterialSource
 from portal.services.models import Application
+from tests.factories import pdf_upload
 from tests.policies.conftest import act_for
-from tests.services.conftest import pdf_upload
 
 
 def _apply(client, policy, **extra):

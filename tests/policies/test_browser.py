@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from portal.accounts.demo import DEMO_PASSWORD
-from tests.services.conftest import PDF
+from portal.composition.demo.accounts import DEMO_PASSWORD
+from tests.factories import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,8 +1,9 @@
 """The demo data: thirty-odd policies that match the four demo firms in different ways."""
 
-from policies import demo, selectors
+from policies import selectors
 from policies.constants import MatchOutcome, NoticeKind, PolicyStatus
 from policies.models import BenefitAward, FirmProfile, Policy, PolicyMatch, PolicyNotice
+from portal.composition.demo import policies as demo
 
 
 def test_seed_is_idempotent_and_matches_firms_differently(city):

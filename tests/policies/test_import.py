@@ -10,7 +10,7 @@ from django.urls import reverse
 from policies import services
 from policies.models import Policy, PolicyVersion
 from portal.departments.constants import StaffRole
-from tests.conftest import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.policies.conftest import actor_of, record
 
 

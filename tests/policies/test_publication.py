@@ -8,7 +8,7 @@ from policies import services
 from policies.constants import PolicyStatus, RunKind
 from policies.models import Policy, PolicyRun, PolicyVersion
 from portal.departments.constants import StaffRole
-from tests.conftest import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.policies.conftest import actor_of, record
 
 

@@ -17,7 +17,7 @@ from policies.models import BenefitAward, FirmProfile, Policy, PolicyMatch, Poli
 from portal.accounts.models import User
 from portal.departments.constants import StaffRole
 from portal.exchange.models import Access
-from tests.conftest import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.policies.conftest import act_for, actor_of, record
 
 

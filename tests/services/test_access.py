@@ -12,15 +12,17 @@ from portal.services.services import (
     application_transition,
     material_upload,
 )
-from tests.conftest import PASSWORD, make_firm, make_staff
-from tests.services.conftest import (
+from tests.factories import (
     GOOD_STEPS,
+    PASSWORD,
     Office,
     make_agent,
     make_application,
     make_citizen,
+    make_firm,
     make_office,
     make_service,
+    make_staff,
     pdf_upload,
 )
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts.constants import ACTING_AS_SESSION_KEY, RepresentativeRole
 from portal.accounts.models import FirmRepresentative
@@ -30,15 +31,16 @@ from portal.services.services import (
     evaluation_create,
     notification_email_send,
 )
-from tests.conftest import make_firm, make_staff
-from tests.exchange.factories import make_system
-from tests.services.conftest import (
+from tests.factories import (
     Office,
     make_agent,
     make_application,
     make_citizen,
+    make_firm,
     make_office,
     make_service,
+    make_staff,
+    make_system,
 )
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +132,7 @@ def test_person_branches(office: Office) -> None:
     with pytest.raises(Http404):
         access.access_application_for_person(user=agent, acting_for=rep, number=n)
     # After the mandate ended: nothing.
-    rep.can_apply, rep.valid_until = True, dt.date.today() - dt.timedelta(days=1)
+    rep.can_apply, rep.valid_until = True, timezone.localdate() - dt.timedelta(days=1)
     with pytest.raises(Http404):
         access.access_application_for_person(user=agent, acting_for=rep, number=n)
     # Staff and anonymous visitors: nothing.
@@ -201,7 +203,7 @@ def test_a_former_agent_gets_no_more_notices_of_the_firm(
     assert not Notification.objects.filter(recipient=no_right).exists()
     # The mandate ends; the department asks for a supplement, with its reason.
     FirmRepresentative.objects.filter(user=agent, firm=firm).update(
-        valid_until=dt.date.today() - dt.timedelta(days=1)
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

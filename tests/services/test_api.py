@@ -8,14 +8,14 @@ from django.test import Client
 from portal.departments.signing_client import signed_headers
 from portal.services.constants import ApplicationStatus
 from portal.services.models import ApplicationEvent
-from tests.conftest import PASSWORD
-from tests.exchange.factories import make_system
-from tests.services.conftest import (
+from tests.factories import (
+    PASSWORD,
     Office,
     make_application,
     make_citizen,
     make_office,
     make_service,
+    make_system,
 )
 
 pytestmark = pytest.mark.django_db

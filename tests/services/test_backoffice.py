@@ -10,8 +10,16 @@ from portal.exchange.services import dataset_upsert, record_put
 from portal.services.constants import ApplicationStatus, EvaluationStatus
 from portal.services.models import Application
 from portal.services.services import evaluation_create
-from tests.conftest import PASSWORD, make_department, make_firm
-from tests.services.conftest import Office, make_agent, make_application, make_citizen, make_service
+from tests.factories import (
+    PASSWORD,
+    Office,
+    make_agent,
+    make_application,
+    make_citizen,
+    make_department,
+    make_firm,
+    make_service,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,22 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.accounts.demo import demo_resident_id
+from portal.composition.demo.accounts import demo_resident_id
 from portal.departments.constants import StaffRole
 from portal.exchange.constants import SharingClass, SubjectKind
 from portal.exchange.models import Access
 from portal.exchange.services import dataset_upsert, record_put
 from portal.services.models import Application
-from tests.conftest import PASSWORD, make_department, make_firm, make_staff
-from tests.services.conftest import PDF, make_agent, make_office, make_service
+from tests.factories import (
+    PASSWORD,
+    PDF,
+    make_agent,
+    make_department,
+    make_firm,
+    make_office,
+    make_service,
+    make_staff,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,14 +4,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.accounts.demo import seed_accounts
-from portal.exchange.demo import seed_exchange
+from portal.composition.demo.accounts import seed_accounts
+from portal.composition.demo.exchange import seed_exchange
+from portal.composition.demo.services import POLICY_PAYMENT_SERVICE_CODE, seed
 from portal.services.constants import ThemeKind
-from portal.services.demo import POLICY_PAYMENT_SERVICE_CODE, seed
 from portal.services.models import ServiceItem
 from portal.services.selectors import service_list, service_list_for_firms
 from portal.services.services import theme_upsert
-from tests.services.conftest import Office, make_service
+from tests.factories import Office, make_service
 
 pytestmark = pytest.mark.django_db
 

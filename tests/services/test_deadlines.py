@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal.services.constants import Action, ApplicationStatus
 from portal.services.selectors import application_queue, due_info
 from portal.services.services import application_transition
-from tests.services.conftest import Office, make_application, make_citizen, make_service
+from tests.factories import Office, make_application, make_citizen, make_service
 
 pytestmark = pytest.mark.django_db
 

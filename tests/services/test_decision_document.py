@@ -17,7 +17,7 @@ from portal.services.documents import QR_SIZE
 from portal.services.models import Application, DecisionDocument
 from portal.services.services import application_transition, service_item_upsert
 from portal.services.verification import code_normalise, display_code
-from tests.services.conftest import SCHEMA, Office, make_application, make_citizen
+from tests.factories import SCHEMA, Office, make_application, make_citizen
 
 pytestmark = pytest.mark.django_db
 

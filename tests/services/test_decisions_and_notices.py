@@ -20,8 +20,14 @@ from portal.services.services import (
     evaluation_create,
     notification_email_send,
 )
-from tests.conftest import PASSWORD, make_citizen
-from tests.services.conftest import GOOD_STEPS, Office, make_application, make_service
+from tests.factories import (
+    GOOD_STEPS,
+    PASSWORD,
+    Office,
+    make_application,
+    make_citizen,
+    make_service,
+)
 
 pytestmark = pytest.mark.django_db
 

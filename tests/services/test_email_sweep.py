@@ -6,8 +6,7 @@ from django.core import mail
 from portal.services.constants import Action, ApplicationStatus
 from portal.services.models import Notification
 from portal.services.services import application_transition, notifications_email_pending
-from tests.conftest import make_citizen
-from tests.services.conftest import make_application, make_office, make_service
+from tests.factories import make_application, make_citizen, make_office, make_service
 
 pytestmark = pytest.mark.django_db
 

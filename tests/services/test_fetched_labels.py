@@ -14,8 +14,7 @@ from portal.exchange.records import field_value_text, record_facts
 from portal.exchange.services import dataset_upsert, record_put
 from portal.services.constants import ApplicationStatus
 from portal.services.services import application_reference_read, application_submit
-from tests.conftest import make_department
-from tests.services.conftest import Office
+from tests.factories import Office, make_department
 from tests.services.test_materials import _firm_application
 from tests.services.test_materials_step import _act_for
 
@@ -203,7 +202,7 @@ def test_the_migration_keeps_fetched_data_by_key() -> None:
     migration = importlib.import_module("portal.services.migrations.0004_fetched_data_by_field_key")
     _owner, dataset = _registry()
     from portal.services.models import Material
-    from tests.services.conftest import make_office
+    from tests.factories import make_office
 
     office = make_office()
     application, _agent, _firm = _firm_application(office, dataset.code)

@@ -8,13 +8,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.demo import demo_resident_id
+from portal.composition.demo.accounts import demo_resident_id
 from portal.services.constants import ApplicationStatus
 from portal.services.models import Application, ServiceItem
 from portal.services.schema import schema_errors
 from portal.services.services import application_step_save, service_item_upsert
-from tests.conftest import PASSWORD, make_citizen
-from tests.services.conftest import Office, make_application, make_service, pdf_upload
+from tests.factories import (
+    PASSWORD,
+    Office,
+    make_application,
+    make_citizen,
+    make_service,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 

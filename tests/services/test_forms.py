@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from portal.services.schema import schema_errors
 from portal.services.services import application_step_save, application_submit
-from tests.conftest import PASSWORD
-from tests.services.conftest import (
+from tests.factories import (
     GOOD_STEPS,
+    PASSWORD,
     SCHEMA,
     Office,
     make_application,

@@ -14,16 +14,18 @@ from portal.exchange.models import Access
 from portal.exchange.services import dataset_upsert, record_put
 from portal.services.constants import ApplicationStatus, MaterialSource
 from portal.services.services import application_step_save, application_submit, material_upload
-from tests.conftest import PASSWORD, make_department, make_firm
-from tests.services.conftest import (
+from tests.factories import (
     GOOD_STEPS,
     JPEG,
+    PASSWORD,
     PDF,
     PNG,
     Office,
     make_agent,
     make_application,
     make_citizen,
+    make_department,
+    make_firm,
     make_service,
     pdf_upload,
 )

@@ -10,8 +10,7 @@ from portal.exchange.models import Access
 from portal.exchange.services import record_put
 from portal.services.constants import MaterialSource
 from portal.services.services import application_submit, material_upload, service_item_upsert
-from tests.conftest import PASSWORD, make_citizen
-from tests.services.conftest import Office, make_application, pdf_upload
+from tests.factories import PASSWORD, Office, make_application, make_citizen, pdf_upload
 from tests.services.test_materials import _firm_application, _registry
 
 pytestmark = pytest.mark.django_db

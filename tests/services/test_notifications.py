@@ -8,7 +8,7 @@ from portal.services.constants import Action, ApplicationStatus
 from portal.services.models import Notification
 from portal.services.services import application_transition
 from portal.services.tasks import notification_email_task
-from tests.services.conftest import Office, make_application, make_citizen, make_service
+from tests.factories import Office, make_application, make_citizen, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_a_refused_move_notifies_nobody(office: Office) -> None:
 def test_the_notifications_page_lists_and_marks_read(client, office: Office) -> None:
     from django.urls import reverse
 
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     applicant = make_citizen()
     application = make_application(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from policies import services as policy_services
 from policies.constants import NoticeKind
@@ -20,8 +21,8 @@ from portal.exchange.services import Reader, exchange_read
 from portal.services.constants import Action, ApplicationStatus
 from portal.services.models import Notification
 from portal.services.services import application_transition
+from tests.factories import make_application, make_office, make_service
 from tests.policies.conftest import City, act_for, actor_of, city, record
-from tests.services.conftest import make_application, make_office, make_service
 
 pytestmark = pytest.mark.django_db
 __all__ = ["city"]  # the demo city fixture of the policies tests
@@ -146,7 +147,7 @@ def test_a_former_agent_no_longer_sees_the_firms_policy_messages(
 
     who = person(city)
     add_notices(city, who, 1)
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     FirmRepresentative.objects.filter(firm=who.firm, user=who.user).update(valid_until=yesterday)
     client.force_login(who.user)
     response = client.get(reverse("services:notifications"))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from portal.services.services import material_upload
-from tests.services.conftest import (
+from tests.factories import (
     JPEG,
     PDF,
     PNG,

@@ -14,13 +14,13 @@ from portal.services.constants import (
 )
 from portal.services.models import Application, ApplicationEvent
 from portal.services.services import application_transition
-from tests.conftest import make_staff
-from tests.services.conftest import (
+from tests.factories import (
     Office,
     make_application,
     make_citizen,
     make_office,
     make_service,
+    make_staff,
 )
 
 ACTORS = [
@@ -129,8 +129,7 @@ def test_refusals_and_rejections_need_a_reason(action: Action) -> None:
 @pytest.mark.django_db
 def test_a_firm_application_is_moved_by_any_current_representative() -> None:
     """For a firm, another representative who may apply can withdraw; one who may not, cannot."""
-    from tests.conftest import make_firm
-    from tests.services.conftest import make_agent
+    from tests.factories import make_agent, make_firm
 
     office = make_office()
     service = make_service(office.department, for_citizens=False, for_firms=True)
@@ -149,7 +148,7 @@ def test_a_firm_application_is_moved_by_any_current_representative() -> None:
 def test_full_path_with_a_supplement_keeps_the_timeline_in_order() -> None:
     """submitted → accepted → review → supplement ↔ resubmitted → review → approved."""
     from portal.services.services import application_step_save, application_submit, material_upload
-    from tests.services.conftest import GOOD_STEPS, pdf_upload
+    from tests.factories import GOOD_STEPS, pdf_upload
 
     office = make_office()
     applicant = make_citizen()

@@ -2,8 +2,11 @@
 (the ``label_en`` sibling on English pages, when there is one). See portal.core.bilingual."""
 
 from django import template
+from django.utils.safestring import SafeString
 
-from portal.core.bilingual import english_wanted
+from portal.core.bilingual import bracketed as _bracketed
+from portal.core.bilingual import lang_marked as _lang_marked
+from portal.core.bilingual import list_separator as _list_separator
 from portal.core.bilingual import localized as _localized
 
 register = template.Library()
@@ -17,7 +20,20 @@ def localized(source: object, key: str) -> str:
 @register.simple_tag
 def list_separator() -> str:
     """Between the items of a list in a sentence: "、" in Chinese, ", " in English."""
-    return ", " if english_wanted() else "、"
+    return _list_separator()
+
+
+@register.filter
+def lang_marked(value: object) -> SafeString:
+    """``{{ firm.name|lang_marked }}``: content without English, marked as Chinese on an
+    English page (see portal.core.bilingual.lang_marked)."""
+    return _lang_marked(value)
+
+
+@register.filter
+def bracketed(value: object) -> SafeString:
+    """``{{ policy.document_number|bracketed }}``: "（…）" in Chinese, " (…)" in English."""
+    return _bracketed(value)
 
 
 @register.filter
@@ -26,4 +42,4 @@ def listing(items: object) -> str:
     ("、" in Chinese, ", " in English)."""
     if not isinstance(items, list | tuple):
         return str(items or "")
-    return list_separator().join(str(i) for i in items)
+    return _list_separator().join(str(i) for i in items)

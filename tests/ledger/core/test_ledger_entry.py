@@ -90,7 +90,7 @@ def test_format_time_requires_aware_and_normalises_to_utc():
     moment = datetime(2025, 1, 31, 16, 0, 0, 5, tzinfo=timezone(timedelta(hours=8)))
     assert format_time(moment) == "2025-01-31T08:00:00.000005Z"
     with pytest.raises(EntryError):
-        format_time(datetime(2025, 1, 1))
+        format_time(datetime(2025, 1, 1))  # noqa: DTZ001 - the naive time it refuses
     assert format_time(datetime(2025, 1, 1, tzinfo=UTC)).endswith("Z")
 
 

@@ -57,4 +57,6 @@ def test_an_unseal_of_an_entry_outside_the_range_is_ignored() -> None:
 
 def test_bad_bytes_name_the_entry() -> None:
     with pytest.raises(ReportError, match="entry 1"):
-        report_from_entries([entry("2026-03-01T00:05:00.000000Z"), b"{}"], today=dt.date.today())
+        report_from_entries(
+            [entry("2026-03-01T00:05:00.000000Z"), b"{}"], today=dt.datetime.now(dt.UTC).date()
+        )

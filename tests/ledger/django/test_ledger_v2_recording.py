@@ -196,8 +196,7 @@ def exchange_read_event() -> PendingEvent:
     """One read through the exchange chokepoint (so an ``Access`` exists beside the entry)."""
     from portal.departments.constants import StaffRole
     from portal.exchange.services import Reader, exchange_read
-    from tests.conftest import make_staff
-    from tests.exchange.factories import FIRM_CODE, make_world
+    from tests.factories import FIRM_CODE, make_staff, make_world
 
     world = make_world()
     staff = make_staff(world.reader, StaffRole.REVIEWER)

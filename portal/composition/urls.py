@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.core import views
+from portal.composition import views
 
 app_name = "core"
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.demo import demo_witness_commands, demo_witnesses_listen_at
+from portal.composition.demo.ledger import demo_witness_commands, demo_witnesses_listen_at
 from portal.core.staticfiles import static_collect_if_stale
 
 _LISTENING = re.compile(r"listening on http://[^\s:]+:(\d+)")

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ledger.demo import seed_ledger
-from policies.demo import seed as seed_policies
-from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import Firm
-from portal.core.management.commands.rundemo import refuse_outside_demo
-from portal.exchange.demo import seed_exchange
-from portal.services.demo import seed as seed_services
+from portal.composition.demo.accounts import DEMO_PASSWORD, seed_accounts
+from portal.composition.demo.exchange import seed_exchange
+from portal.composition.demo.ledger import seed_ledger
+from portal.composition.demo.policies import seed as seed_policies
+from portal.composition.demo.services import seed as seed_services
+from portal.composition.management.commands.rundemo import refuse_outside_demo
 
 
 class Command(BaseCommand):

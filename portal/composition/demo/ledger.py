@@ -15,7 +15,6 @@ from ledger.core.signing import ALG_COSIGNATURE_V1, SigningKey, generate, load_s
 from ledger.keys import log_signing_key, private_dir
 from ledger.models import Entry, LedgerKey, PendingEvent, Witness
 from ledger.services import checkpoint_create, ledger_event_record, ledger_sequence_all
-from portal.departments.models import Department
 
 # department code, and the port recorded by ``seed_demo`` alone; ``rundemo`` starts each
 # witness on a free port and records where it listens (two demos on one host never clash).
@@ -80,7 +79,7 @@ def _witnesses() -> None:
             defaults={
                 "url": f"http://127.0.0.1:{port}",
                 "vkey": key.vkey,
-                "department": Department.objects.filter(code=code).first(),
+                "department": code,
                 "is_active": True,
             },
         )

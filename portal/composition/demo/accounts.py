@@ -1,6 +1,7 @@
-"""Demo data of the accounts part: a city's departments, staff of each role, citizens, firms.
+"""Demo people: staff of each role in the catalogue's departments, citizens, firms.
 
-Every call is idempotent (upserts by natural key), so ``seed_demo`` can run twice.
+The departments themselves are catalogue data (``catalogue/departments.json``). Every call is
+idempotent (upserts by natural key), so ``seed_demo`` can run twice.
 """
 
 import datetime as dt
@@ -10,34 +11,21 @@ from portal.accounts.constants import RepresentativeRole
 from portal.accounts.identity import resident_id_check_char, uscc_check_char
 from portal.accounts.models import User
 from portal.accounts.services import firm_register, firm_representative_set, staff_create
+from portal.composition.catalogue import catalogue_load
+from portal.composition.demo import DEMO_CATALOGUE
 from portal.departments.constants import StaffRole
+from portal.departments.models import Department
 from portal.departments.services import (
     audit_assignment_create,
     department_system_upsert,
-    department_upsert,
     role_groups_sync,
 )
 
 DEMO_PASSWORD = "Demo#2026portal"  # noqa: S105 - published demo password
 CITY_REGION = "330100"
 
-# code, name, English name
-DEPARTMENTS = [
-    ("scjg", "市市场监督管理局", "Municipal Administration for Market Regulation"),
-    ("rsj", "市人力资源和社会保障局", "Municipal Human Resources and Social Security Bureau"),
-    ("swj", "国家税务总局本市税务局", "Municipal Tax Service"),
-    ("gaj", "市公安局", "Municipal Public Security Bureau"),
-    ("kjj", "市科学技术局", "Municipal Science and Technology Bureau"),
-    ("jxj", "市经济和信息化局", "Municipal Economy and Information Technology Bureau"),
-    ("mzj", "市民政局", "Municipal Civil Affairs Bureau"),
-    ("wjw", "市卫生健康委员会", "Municipal Health Commission"),
-    ("sjj", "市数据资源管理局", "Municipal Data Resources Bureau"),
-]
-# The audit office: its administrator assigns the auditors (here a city-wide one).
-AUDIT_OFFICE = "sjj"
-
-# Staff of each department, one per role in the order of StaffRole (window clerk, reviewer,
-# approver, data steward, department administrator): people's full names, as on a staff card.
+# Staff of each department of the catalogue, one per role in the order of StaffRole (window
+# clerk, reviewer, approver, data steward, department administrator): full names, as on a card.
 STAFF_NAMES = {
     "scjg": ["陈晓燕", "王建国", "李明华", "周婷", "赵志刚", "钱立群"],
     "rsj": ["刘丽娟", "孙伟", "杨帆", "黄敏", "吴国平", "潘秋实"],
@@ -49,6 +37,7 @@ STAFF_NAMES = {
     "wjw": ["沈佳琪", "曾凡宇", "彭淑芬", "吕卫东", "苏晓明", "姚振东"],
     "sjj": ["蒋雨桐", "蔡明轩", "贾文静", "丁昊天", "魏国庆", "邹卫华"],
 }
+# The audit office (``is_audit_office`` in the catalogue) assigns the auditors: one city-wide.
 AUDITOR_NAME = "叶澜清"
 
 
@@ -85,26 +74,18 @@ FIRMS = [
 
 def seed_accounts() -> list[DemoSignIn]:
     role_groups_sync()
-    government = department_upsert(
-        code="gov", name="市人民政府", name_en="Municipal People's Government", region=CITY_REGION
-    )
+    catalogue_load(path=DEMO_CATALOGUE, kinds=["departments"])
     sign_ins: list[DemoSignIn] = []
-    for code, name, name_en in DEPARTMENTS:
-        department = department_upsert(
-            code=code,
-            name=name,
-            name_en=name_en,
-            region=CITY_REGION,
-            parent=government,
-            is_audit_office=code == AUDIT_OFFICE,
-        )
+    for code, staff_names in STAFF_NAMES.items():
+        department = Department.objects.get(code=code)
+        name, name_en = department.name, department.name_en
         department_system_upsert(
             department=department,
             name=f"{name}业务系统",
             name_en=f"{name_en} case system",
             key_id=f"{code}-system",
         )
-        for role, real_name in zip(StaffRole, STAFF_NAMES[code], strict=True):
+        for role, real_name in zip(StaffRole, staff_names, strict=True):
             username = f"{code}.{role.value}"
             staff_create(
                 username=username,
@@ -115,7 +96,7 @@ def seed_accounts() -> list[DemoSignIn]:
                 email=f"{code}.{role.value}@gov.example.cn",
             )
             sign_ins.append(DemoSignIn(username, f"{name} · {role.label}"))
-        if code == AUDIT_OFFICE:
+        if department.is_audit_office:
             auditor = staff_create(
                 username=f"{code}.auditor",
                 password=DEMO_PASSWORD,

@@ -1,155 +1,25 @@
-"""Demo data of the exchange: a city's real datasets, records for the demo people and firms,
-sharing grants, and Ed25519 keys for every department system (private halves in VAR_DIR/keys).
-Idempotent."""
+"""Demo data of the exchange: the catalogue's datasets (``catalogue/datasets/``), records for
+the demo people and firms, sharing grants, and Ed25519 keys for every department system
+(private halves in VAR_DIR/keys). Idempotent."""
 
 import base64
-import datetime as dt
 import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
+from django.utils import timezone
 
 from portal.accounts.models import Firm, User
+from portal.composition.catalogue import catalogue_load
+from portal.composition.demo import DEMO_CATALOGUE
 from portal.departments.models import Department, DepartmentSystem
-from portal.exchange.constants import GrantStatus, SharingClass, SubjectKind
-from portal.exchange.models import SharingGrant
-from portal.exchange.services import dataset_upsert, record_put
+from portal.exchange.constants import GrantStatus
+from portal.exchange.models import Dataset, SharingGrant
+from portal.exchange.services import record_put
 
-
-def _f(
-    name: str, type_: str, label: str, label_en: str, required: bool = True, unit: str = ""
-) -> dict[str, object]:
-    field: dict[str, object] = {
-        "name": name,
-        "type": type_,
-        "label": label,
-        "label_en": label_en,
-        "required": required,
-    }
-    if unit:
-        # An amount the register keeps in 10 000 yuan ("wan") or in yuan: pages write it with
-        # the one money formatter (portal.exchange.records).
-        field["unit"] = unit
-    return field
-
-
-DATASETS = [
-    (
-        "scjg.business_registration",
-        "企业登记信息",
-        "Business registration",
-        "scjg",
-        SubjectKind.FIRM,
-        SharingClass.UNCONDITIONAL,
-        [
-            _f("name", "string", "企业名称", "Firm name"),
-            _f("legal_representative", "string", "法定代表人", "Legal representative"),
-            _f("registered_capital", "decimal", "注册资本", "Registered capital", unit="wan"),
-            _f("established_on", "date", "成立日期", "Established on"),
-            _f("industry_code", "string", "国民经济行业代码", "Industry code (GB/T 4754)"),
-            _f("status", "string", "登记状态", "Registration status"),
-            _f("business_scope", "string", "经营范围", "Business scope", required=False),
-        ],
-    ),
-    (
-        "rsj.social_insurance",
-        "企业社保缴纳和参保人数",
-        "Social insurance contributions and headcount",
-        "rsj",
-        SubjectKind.FIRM,
-        SharingClass.CONDITIONAL,
-        [
-            _f("insured_headcount", "integer", "参保人数", "Insured employees"),
-            _f(
-                "contribution_months",
-                "integer",
-                "连续缴费月数",
-                "Months of continuous contributions",
-            ),
-            _f("in_arrears", "boolean", "是否欠缴", "Contributions in arrears"),
-        ],
-    ),
-    (
-        "rsj.personal_social_insurance",
-        "个人社保参保信息",
-        "Personal social insurance",
-        "rsj",
-        SubjectKind.CITIZEN,
-        SharingClass.CONDITIONAL,
-        [
-            _f("insured", "boolean", "是否参保", "Insured"),
-            _f(
-                "contribution_months", "integer", "累计缴费月数", "Months of contributions in total"
-            ),
-            _f("employer", "string", "参保单位", "Employer", required=False),
-        ],
-    ),
-    (
-        "swj.tax_credit",
-        "纳税信用等级",
-        "Tax credit rating",
-        "swj",
-        SubjectKind.FIRM,
-        SharingClass.CONDITIONAL,
-        [
-            _f("rating", "string", "纳税信用等级", "Tax credit rating"),
-            _f("year", "integer", "评价年度", "Year rated"),
-        ],
-    ),
-    (
-        "swj.tax_paid",
-        "纳税和营业收入",
-        "Tax paid and revenue",
-        "swj",
-        SubjectKind.FIRM,
-        SharingClass.CONDITIONAL,
-        [
-            _f("year", "integer", "年度", "Year"),
-            _f("tax_paid", "decimal", "纳税总额", "Tax paid", unit="wan"),
-            _f("revenue", "decimal", "营业收入", "Revenue", unit="wan"),
-            _f("rd_expense", "decimal", "研发费用", "R&D expense", required=False, unit="wan"),
-        ],
-    ),
-    (
-        "gaj.household_registration",
-        "户籍信息",
-        "Household registration",
-        "gaj",
-        SubjectKind.CITIZEN,
-        SharingClass.CONDITIONAL,
-        [
-            _f("address", "string", "户籍地址", "Registered address"),
-            _f("household_head", "string", "户主", "Head of household"),
-            _f("relationship", "string", "与户主关系", "Relationship to the head of household"),
-        ],
-    ),
-    (
-        "gaj.criminal_record",
-        "违法犯罪记录",
-        "Criminal record",
-        "gaj",
-        SubjectKind.CITIZEN,
-        SharingClass.NOT_SHARED,
-        [_f("has_record", "boolean", "是否有记录", "Has a record")],
-    ),
-    (
-        "kjj.high_tech_certificate",
-        "高新技术企业证书",
-        "High-tech enterprise certificate",
-        "kjj",
-        SubjectKind.FIRM,
-        SharingClass.UNCONDITIONAL,
-        [
-            _f("certificate_number", "string", "证书编号", "Certificate number"),
-            _f("issued_on", "date", "发证日期", "Issued on"),
-            _f("valid_until", "date", "有效期至", "Valid until"),
-        ],
-    ),
-]
-
-# Firm index (order of accounts.demo.FIRMS) → records per dataset.
+# Firm index (order of demo.accounts.FIRMS) → records per dataset.
 FIRM_RECORDS: dict[str, list[dict[str, object] | None]] = {
     "scjg.business_registration": [
         {
@@ -291,18 +161,9 @@ def _system_keys() -> None:
 
 
 def seed_exchange() -> int:
+    catalogue_load(path=DEMO_CATALOGUE, kinds=["datasets"])
     departments = {d.code: d for d in Department.objects.all()}
-    datasets = {}
-    for code, name, name_en, owner, kind, sharing, fields in DATASETS:
-        datasets[code] = dataset_upsert(
-            code=code,
-            name=name,
-            name_en=name_en,
-            owner=departments[owner],
-            subject_kind=kind,
-            sharing_class=sharing,
-            fields=fields,
-        )
+    datasets = {d.code: d for d in Dataset.objects.select_related("owner")}
     firms = list(Firm.objects.order_by("created_at", "pk"))[:4]
     for code, rows in FIRM_RECORDS.items():
         for firm, row in zip(firms, rows, strict=False):
@@ -347,7 +208,7 @@ def seed_exchange() -> int:
             subject_identifier=user.id_number,
             data={"has_record": False},
         )
-    today = dt.date.today()
+    today = timezone.localdate()
     for code, requester, granted, purpose, basis in GRANTS:
         dataset = datasets[code]
         chosen = granted or dataset.field_names
