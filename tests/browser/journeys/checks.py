@@ -118,16 +118,6 @@ class Polish:
     pattern: str
 
 
-FETCHED_LABELS = Polish(
-    "polish branch: labels of fetched materials (in English)",
-    r"^Chinese .* in [.\w -]*\.fetched [.\w -]*dt: ",
-)
-STACKED_TABLES = Polish(
-    "polish branch: table--stack on the phone's wide tables",
-    r"^axe serious scrollable-region-focusable: .*<table",
-)
-
-
 def polish_xfail(*items: Polish) -> pytest.MarkDecorator:
     return pytest.mark.xfail(
         strict=True, raises=PolishPending, reason="; ".join(i.reason for i in items)

@@ -16,7 +16,7 @@ from portal.departments.models import Department
 from portal.exchange.models import Access, Objection
 from portal.exchange.objections import objection_raise, objections_escalate_overdue
 from portal.exchange.services import Reader, exchange_read
-from tests.browser.journeys.checks import STACKED_TABLES, Visit, polish_xfail
+from tests.browser.journeys.checks import Visit
 from tests.browser.journeys.conftest import Visitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,6 @@ def walk(visit: Visit) -> None:
     )
     assert objections_escalate_overdue() == 1  # the beat, the day after the deadline
 
-    visit.expect(STACKED_TABLES)  # the catalogue, reads and grants tables on a phone
     visit.sign_in("sjj.auditor", DEMO_PASSWORD, staff=True)
     expect(page.locator("main .facts")).to_contain_text(t("全部部门", "All departments"))
     visit.check("home")
@@ -72,7 +71,7 @@ def walk(visit: Visit) -> None:
     visit.done()
 
 
-@pytest.mark.parametrize("width", [1280, pytest.param(390, marks=polish_xfail(STACKED_TABLES))])
+@pytest.mark.parametrize("width", [1280, 390])
 def test_the_auditor_sees_their_scope_and_answers_an_escalated_objection(
     world: None, visitor: Visitor, width: int
 ) -> None:
