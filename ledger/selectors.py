@@ -23,10 +23,13 @@ from ledger.core.notes import parse_note, parse_signature_line
 from ledger.core.proofs import prove_consistency, prove_inclusion
 from ledger.core.signing import VerifierKey, parse_vkey
 from ledger.core.verifier_policy import VerifierPolicy
+from ledger.keys import index_signing_key
+from ledger.logs import ACCESS_LOG, LogTables
 from ledger.models import (
     Checkpoint,
     Cosignature,
     Entry,
+    IndexCheckpoint,
     LedgerKey,
     PendingEvent,
     ReadDetails,
@@ -117,11 +120,16 @@ def consistency_proof(*, first: int, second: int) -> ConsistencyProof:
     )
 
 
-def checkpoint_latest() -> Checkpoint | None:
-    return Checkpoint.objects.order_by("-id").prefetch_related("cosignatures").first()
+def checkpoint_latest(*, log: LogTables = ACCESS_LOG) -> Checkpoint | None:
+    latest: Checkpoint | None = (
+        log.checkpoint_model._default_manager.order_by("-id")
+        .prefetch_related("cosignatures")
+        .first()
+    )
+    return latest
 
 
-def checkpoint_cosigned_note(checkpoint: Checkpoint) -> str:
+def checkpoint_cosigned_note(checkpoint: Checkpoint | IndexCheckpoint) -> str:
     """The checkpoint's signed note with the witnesses' cosignature lines appended."""
     lines = "".join(c.line for c in checkpoint.cosignatures.all())
     return checkpoint.note + lines
@@ -133,6 +141,7 @@ def key_list() -> list[str]:
 
     keys = list(LedgerKey.objects.order_by("kind", "created_at").values_list("kind", "vkey"))
     vkeys = [v for kind, v in keys if kind == KeyKind.LOG]
+    vkeys += [v for kind, v in keys if kind == KeyKind.INDEX]
     vkeys += [v for kind, v in keys if kind == KeyKind.WITNESS]
     for vkey in Witness.objects.filter(is_active=True).values_list("vkey", flat=True):
         if vkey not in vkeys:
@@ -160,8 +169,13 @@ def verifier_policy(*, quorum: int | None = None) -> VerifierPolicy:
     keys = list(LedgerKey.objects.order_by("created_at").values_list("kind", "vkey"))
     witnesses = list(Witness.objects.filter(is_active=True).values_list("vkey", flat=True))
     wanted = settings.LEDGER_VERIFIER_QUORUM if quorum is None else quorum
+    index_keys = [v for kind, v in keys if kind == KeyKind.INDEX]
+    if not index_keys:  # before the first epoch: the key the index log will sign with
+        index_keys = [index_signing_key().vkey]
     return VerifierPolicy.build(
         origin=str(settings.LEDGER_ORIGIN),
+        index_origin=str(settings.LEDGER_INDEX_ORIGIN),
+        index_log_keys=index_keys,
         log_keys=[v for kind, v in keys if kind == KeyKind.LOG],
         witness_keys=witnesses,
         vrf_keys=[v for kind, v in keys if kind == KeyKind.VRF],

@@ -4,7 +4,12 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from ledger.services import SEQUENCE_REQUESTED_KEY, checkpoint_publish, ledger_sequence_all
+from ledger.services import (
+    SEQUENCE_REQUESTED_KEY,
+    checkpoint_publish,
+    index_epoch_publish,
+    ledger_sequence_all,
+)
 
 
 @shared_task(acks_late=True, max_retries=None, autoretry_for=(Exception,), retry_backoff=True)
@@ -28,7 +33,13 @@ def ledger_sequence_task() -> int:
 
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
 def ledger_checkpoint_task() -> int | None:
-    """Beat: publish a checkpoint and gather witness cosignatures."""
+    """Beat: publish a checkpoint and gather witness cosignatures; then the index epoch.
+
+    The index log follows the checkpoint schedule: each run brings the label index up to the
+    checkpoint just published and appends its epoch (idempotent: an unchanged log adds none),
+    then sends the index log's checkpoint to the witnesses, which audit it.
+    """
     ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
     checkpoint = checkpoint_publish(timeout=settings.LEDGER_WITNESS_TIMEOUT)
+    index_epoch_publish(timeout=settings.LEDGER_WITNESS_TIMEOUT)
     return None if checkpoint is None else checkpoint.tree_size
