@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ledger.constants import KeyKind, Outcome
 from ledger.core.signing import ALG_COSIGNATURE_V1, SigningKey, generate, load_signing_key
-from ledger.keys import log_signing_key, private_dir
+from ledger.keys import index_signing_key, log_signing_key, private_dir
 from ledger.models import Entry, LedgerKey, PendingEvent, Witness
 from ledger.services import checkpoint_create, ledger_event_record, ledger_sequence_all
 from portal.departments.models import Department
@@ -37,12 +37,16 @@ def _witness_key(code: str) -> tuple[SigningKey, Path]:
     return load_signing_key(path=path), path
 
 
-def demo_witness_commands() -> dict[str, list[str]]:
+def demo_witness_commands(*, portal_url: str = "http://127.0.0.1:8000") -> dict[str, list[str]]:
     """Argument lists that start the demo witnesses as separate processes, by department.
 
-    Each listens on a port the system picks (``:0``) and prints it on its first line.
+    Each listens on a port the system picks (``:0``) and prints it on its first line. They run
+    in index-auditor mode: they co-sign the index log only after rebuilding the label index
+    from the portal's tiles at ``portal_url`` (docs/ledger.md, "Completeness").
     """
     log_vkey = log_signing_key().vkey
+    index_vkey = index_signing_key().vkey
+    base = portal_url.rstrip("/")
     commands = {}
     for code, _port in DEMO_WITNESSES:
         _key, path = _witness_key(code)
@@ -57,6 +61,12 @@ def demo_witness_commands() -> dict[str, list[str]]:
             str(state),
             "--log-vkey",
             log_vkey,
+            "--index-log-vkey",
+            index_vkey,
+            "--access-tiles",
+            f"{base}/ledger",
+            "--index-tiles",
+            f"{base}/ledger/index",
             "--listen",
             "127.0.0.1:0",
         ]

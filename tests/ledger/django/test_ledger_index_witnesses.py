@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ledger.core.index_log import IndexLeaf
-from ledger.core.prefix_tree import IndexValue, PrefixTree, root_from_items
+from ledger.core.prefix_tree import IndexValue, PrefixTree
 from ledger.index_store import DatabaseNodeStore
 from ledger.keys import index_signing_key, log_signing_key
 from ledger.logs import INDEX_LOG
@@ -160,7 +160,7 @@ def test_a_duplicate_label_in_the_log_is_refused(auditors: list[WitnessProcess])
     )
     ledger_sequence_all()
     checkpoint_publish(timeout=30)
-    with pytest.raises(ValueError, match="is already in the index|is given twice"):
+    with pytest.raises(ValueError, match=r"is already in the index|is given twice"):
         index_epoch_publish(timeout=30)
     items = items_of_log()
     forged = forged_epoch(items[:-1])  # entry 6 repeats entry 0's label
