@@ -40,6 +40,11 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def completeness_ready() -> bool:
+    """True once the index log has a checkpoint (the page then asks for the proof)."""
+    return IndexCheckpoint.objects.exists()
+
+
 def index_checkpoint_for_people() -> IndexCheckpoint | None:
     """The newest index-log checkpoint witnesses co-signed (else the newest)."""
     base = IndexCheckpoint.objects.prefetch_related("cosignatures").order_by("-id")
@@ -87,8 +92,10 @@ def subject_completeness(*, identifier: str, log_size: int | None = None) -> dic
     reads = []
     labels: list[bytes] = []
     for counter, event_id, vrf_key_id, proof, label in rows:
-        if event_id not in entries:
-            break  # recorded after the epoch (or still pending): not covered by it
+        if event_id not in entries or counter != len(reads):
+            # Recorded after the epoch (or pending), or a counter skipped: the proof covers
+            # 0 … n-1 only, and the probes from n on show whatever comes after.
+            break
         index, leaf = entries[event_id]
         labels.append(bytes.fromhex(label))
         reads.append(

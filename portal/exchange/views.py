@@ -81,6 +81,7 @@ def data_uses(request: HttpRequest) -> HttpResponse:
             "firm": firm,
             "verifier_strings": verifier_strings(),
             "origin": settings.LEDGER_ORIGIN,
+            "completeness_ready": completeness.completeness_ready(),
         },
     )
 
