@@ -89,7 +89,7 @@ def subject_completeness(*, identifier: str, log_size: int | None = None) -> dic
             event_id__in=[r[1] for r in rows], index__lt=bound
         ).values_list("event_id", "index", "leaf_hash")
     }
-    reads = []
+    reads: list[dict[str, object]] = []
     labels: list[bytes] = []
     for counter, event_id, vrf_key_id, proof, label in rows:
         if event_id not in entries or counter != len(reads):

@@ -245,6 +245,9 @@ class IndexNode(models.Model):
     key = models.BinaryField(_("label"), max_length=32, null=True)
     entry_index = models.BigIntegerField(_("entry index"), null=True)
     entry_leaf_hash = models.BinaryField(_("entry leaf hash"), max_length=32, null=True)
+    # A parent only: its children's hashes, so that a search reads its path, not the siblings.
+    left_hash = models.BinaryField(_("left child hash"), max_length=32, null=True)
+    right_hash = models.BinaryField(_("right child hash"), max_length=32, null=True)
 
     class Meta:
         verbose_name = _("label index node")
