@@ -102,9 +102,9 @@ def subject_completeness(*, identifier: str, log_size: int | None = None) -> dic
             {
                 "counter": counter,
                 "vrf_key": vrf_key_id,
-                "vrf_proof": bytes(proof).hex(),
+                "vrf_proof": _b64(bytes(proof)),
                 "index": index,
-                "leaf_hash": leaf.hex(),
+                "leaf_hash": _b64(leaf),
             }
         )
     key = vrf_secret_key()
@@ -112,7 +112,7 @@ def subject_completeness(*, identifier: str, log_size: int | None = None) -> dic
     for counter in required_probes(len(reads)):
         probe_label, probe_proof = prove_label(key, Namespace.PERSON, identifier, counter)
         labels.append(bytes.fromhex(probe_label))
-        probes.append({"counter": counter, "vrf_key": key.key_id, "vrf_proof": probe_proof.hex()})
+        probes.append({"counter": counter, "vrf_key": key.key_id, "vrf_proof": _b64(probe_proof)})
     lookup = PrefixTree(DatabaseNodeStore()).prove(labels, version=epoch)
     reader = DatabaseHashReader(model=IndexTreeHash)
     consistency = None

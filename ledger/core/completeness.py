@@ -12,9 +12,9 @@ offline (``python -m ledger.verify --completeness FILE``). docs/ledger.md, "Comp
       "index_checkpoint": "<co-signed index-log checkpoint note>",
       "index_leaf": "<base64 index-log leaf, ledger.core.index_log.IndexLeaf>",
       "index_inclusion": ["<base64>", ...],
-      "reads": [{"counter": 0, "vrf_key": "<name+hash8>", "vrf_proof": "<hex>",
-                 "index": <entry index>, "leaf_hash": "<hex entry leaf hash>"}, ...],
-      "probes": [{"counter": n, "vrf_key": "<name+hash8>", "vrf_proof": "<hex>"}, ...],
+      "reads": [{"counter": 0, "vrf_key": "<name+hash8>", "vrf_proof": "<base64>",
+                 "index": <entry index>, "leaf_hash": "<base64 entry leaf hash>"}, ...],
+      "probes": [{"counter": n, "vrf_key": "<name+hash8>", "vrf_proof": "<base64>"}, ...],
       "proof": "<base64 batch proof of the label index, docs/ledger-formats.md 8.3>"
     }
 
@@ -146,15 +146,6 @@ def _b64(text: object, what: str) -> bytes:
         raise _Failure("malformed", f"{what} is not base64") from None
 
 
-def _hex(text: object, what: str) -> bytes:
-    if not isinstance(text, str):
-        raise _Failure("malformed", f"{what} must be hex text")
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise _Failure("malformed", f"{what} is not hex") from None
-
-
 def _int(value: object, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise _Failure("malformed", f"{what} must be a whole number")
@@ -201,7 +192,7 @@ def _labels(
                 "vrf_key", f"counter {counter}'s label is by VRF key {item.get('vrf_key')}, "
                 "not a supplied one"
             )  # fmt: skip
-        proof = _hex(item.get("vrf_proof"), "a VRF proof")
+        proof = _b64(item.get("vrf_proof"), "a VRF proof")
         try:
             label = label_from_proof(key, namespace, identifier, counter, proof)
         except LabelError as exc:
@@ -298,7 +289,7 @@ def _verify(
         index = _int(item.get("index"), "an entry index")
         if index >= leaf.log_size:
             raise _Failure("index_proof", f"read {counter} is beyond the epoch's access log")
-        leaf_hash = _hex(item.get("leaf_hash"), "a leaf hash")
+        leaf_hash = _b64(item.get("leaf_hash"), "a leaf hash")
         if len(leaf_hash) != 32:
             raise _Failure("malformed", "a leaf hash is 32 bytes")
         members[label] = IndexValue(index, leaf_hash)

@@ -263,7 +263,8 @@ class IndexAuditor:
             return EMPTY_HASH
         return self.tree.root(version=self.version)
 
-    def _read_log(self, end: int, read_entries: EntryReader) -> None:
+    def extend(self, end: int, read_entries: EntryReader) -> None:
+        """Read access-log entries up to ``end`` and add their labels (one new version)."""
         start = self.log.size
         if end == start:
             self.version += 1
@@ -311,7 +312,7 @@ class IndexAuditor:
                 f"epoch {position} covers {leaf.log_size} access-log entries, "
                 f"epoch {position - 1} covered {self.log.size}",
             )
-        self._read_log(leaf.log_size, read_entries)
+        self.extend(leaf.log_size, read_entries)
         root = self.log.root()
         if root != leaf.log_root:
             raise IndexAuditError(

@@ -74,7 +74,7 @@ async function labelOf(item, identifier, policy) {
   return stage("label", () =>
     verifyLabel({
       publicKey: key.publicKey,
-      proof: item.vrf_proof,
+      proof: base64ToBytes(item.vrf_proof, "VRF proof"),
       namespace: "person",
       identifier,
       counter: item.counter,
@@ -154,7 +154,10 @@ export async function verifyCompleteness(policy, data, logCheckpoint = null) {
     if (!Number.isSafeInteger(read.index) || read.index < 0 || read.index >= leaf.logSize) {
       throw new VerificationError("index_proof", `read ${i} is not in the epoch's access log`);
     }
-    const value = { index: read.index, leafHash: leafHashHex(read.leaf_hash) };
+    const value = { index: read.index, leafHash: base64ToBytes(read.leaf_hash, "leaf hash") };
+    if (value.leafHash.length !== 32) {
+      throw new VerificationError("index_format", "a leaf hash is not 32 bytes");
+    }
     members.set(labels[i], value);
     byCounter.set(i, value);
   });
@@ -178,15 +181,6 @@ export async function verifyCompleteness(policy, data, logCheckpoint = null) {
     witnesses: indexCheckpoint.witnesses,
     members: byCounter,
   };
-}
-
-function leafHashHex(hex) {
-  if (typeof hex !== "string" || !/^[0-9a-f]{64}$/.test(hex)) {
-    throw new VerificationError("index_format", "a leaf hash is not 64 hex characters");
-  }
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i += 1) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /**

@@ -146,7 +146,12 @@ def _hide_last_read(data: dict[str, Any]) -> None:
     key = vrf_secret_key()
     _label, proof = prove_label(key, Namespace.PERSON, data["identifier"], hidden["counter"])
     data["probes"].insert(
-        0, {"counter": hidden["counter"], "vrf_key": key.key_id, "vrf_proof": proof.hex()}
+        0,
+        {
+            "counter": hidden["counter"],
+            "vrf_key": key.key_id,
+            "vrf_proof": base64.b64encode(proof).decode(),
+        },
     )
 
 

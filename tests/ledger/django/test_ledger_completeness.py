@@ -240,7 +240,10 @@ def test_a_read_left_out_of_the_list_is_caught() -> None:
     probes = [p for p in data["probes"] if p["counter"] != 2]
     key = vrf_secret_key()
     _label, proof = prove_label(key, Namespace.PERSON, str(alice.id_number), 2)
-    hidden["probes"] = [{"counter": 2, "vrf_key": key.key_id, "vrf_proof": proof.hex()}, *probes]
+    hidden["probes"] = [
+        {"counter": 2, "vrf_key": key.key_id, "vrf_proof": base64.b64encode(proof).decode()},
+        *probes,
+    ]
     report = check(hidden)
     assert not report.ok and report.code == "index_proof", report.message
     # Leaving counter 2 out of the probes instead: the required probe is missing.
