@@ -362,13 +362,79 @@ def ledger_verify_all() -> DatabaseFinding | None:
     """
     from django.utils.module_loading import import_string
 
-    finding = ledger_verify_database() or ledger_verify_details()
+    finding = ledger_verify_database() or ledger_verify_details() or ledger_verify_index()
     if finding is not None:
         return finding
     for path in settings.LEDGER_VERIFY_CHECKS:
         finding = import_string(path)()
         if finding is not None:
             return finding  # type: ignore[no-any-return]
+    return None
+
+
+def ledger_verify_index() -> DatabaseFinding | None:
+    """The index log against the access log and the label index (docs/ledger-formats.md §9).
+
+    Every leaf's bytes parse and equal its columns, epochs are consecutive and only grow, each
+    binds the access-log root of its size and the label index's root at its version, the
+    stored index-log tree is the one its leaves give, and every index-log checkpoint verifies
+    with an index log key and has the root of its size. (That each index root is the tree of
+    exactly the log's labels is what the witnesses audit; ``IndexAuditor`` checks it too.)
+    """
+    from ledger.core.index_log import IndexLeaf, IndexLeafError
+    from ledger.core.prefix_tree import PrefixTree
+    from ledger.index_store import DatabaseNodeStore
+    from ledger.models import IndexCheckpoint, IndexLogLeaf, IndexTreeHash
+
+    access = DatabaseHashReader()
+    index_reader = DatabaseHashReader(model=IndexTreeHash)
+    tree = PrefixTree(DatabaseNodeStore())
+    previous = 0
+    count = 0
+    for row in IndexLogLeaf.objects.order_by("index").iterator(chunk_size=1000):
+        where = f"index log: epoch {row.index}"
+        if row.index != count:
+            return DatabaseFinding(None, f"index log: epoch {count} is missing")
+        count += 1
+        try:
+            leaf = IndexLeaf.from_bytes(bytes(row.data))
+        except IndexLeafError as exc:
+            return DatabaseFinding(None, f"{where}: {exc}")
+        columns = (row.log_size, bytes(row.log_root), bytes(row.index_root), bytes(row.leaf_hash))
+        if leaf.epoch != row.index or columns != (
+            leaf.log_size, leaf.log_root, leaf.index_root, leaf.leaf_hash
+        ):  # fmt: skip
+            return DatabaseFinding(None, f"{where}: a column differs from the leaf's bytes")
+        if leaf.log_size < previous:
+            return DatabaseFinding(None, f"{where} covers fewer entries than the epoch before")
+        previous = leaf.log_size
+        if leaf.log_size and tree_hash(leaf.log_size, access) != leaf.log_root:
+            return DatabaseFinding(None, f"{where} binds another access-log root")
+        if tree.root(version=leaf.epoch) != leaf.index_root:
+            return DatabaseFinding(None, f"{where}: the label index's root differs")
+        if stored_hashes_for_leaf_hash(row.index, leaf.leaf_hash, index_reader) != [
+            bytes(h)
+            for h in IndexTreeHash.objects.filter(
+                index__gte=stored_hash_index(0, row.index),
+                index__lt=stored_hash_index(0, row.index + 1),
+            )
+            .order_by("index")
+            .values_list("hash", flat=True)
+        ]:
+            return DatabaseFinding(None, f"{where}: a stored index-log tree node is wrong")
+    keys = [
+        parse_vkey(v)
+        for v in LedgerKey.objects.filter(kind=KeyKind.INDEX).values_list("vkey", flat=True)
+    ]
+    for cp in IndexCheckpoint.objects.order_by("id"):
+        if cp.tree_size > count:
+            return DatabaseFinding(None, f"index checkpoint {cp.pk} covers missing epochs")
+        try:
+            opened = open_checkpoint(cp.note, keys)
+        except ValueError as exc:
+            return DatabaseFinding(None, f"index checkpoint {cp.pk} does not verify: {exc}")
+        if opened.checkpoint.root_hash != tree_hash(cp.tree_size, index_reader):
+            return DatabaseFinding(None, f"index checkpoint {cp.pk}: root hash does not match")
     return None
 
 

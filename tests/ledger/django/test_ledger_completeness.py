@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from ledger.completeness import subject_completeness
@@ -46,6 +47,7 @@ from ledger.models import (
     SubjectCounter,
     Witness,
 )
+from ledger.selectors import ledger_verify_index
 from ledger.services import (
     checkpoint_create,
     index_epoch_append,
@@ -54,7 +56,7 @@ from ledger.services import (
     subject_hash,
 )
 from tests.conftest import make_citizen
-from tests.ledger.django.support import ROOT, client_ip, record
+from tests.ledger.django.support import ROOT, as_malicious_dba, client_ip, record
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +324,18 @@ def test_the_auditor_refuses_a_hidden_label_a_duplicate_and_a_wrong_root() -> No
         [leaf.to_bytes()], root_from_leaf_hashes([leaf.leaf_hash]), lambda a, b: entries[a:b]
     )
     assert good.index_root == leaf.index_root
+
+
+def test_ledger_verify_checks_the_index_log() -> None:
+    record(9)
+    publish()
+    record(4)
+    publish()
+    assert ledger_verify_index() is None
+    with as_malicious_dba(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_indexlogleaf SET index_root = %s WHERE index = 1", [bytes(32)]
+        )
+    finding = ledger_verify_index()
+    assert finding is not None
+    assert finding.problem == "index log: epoch 1: a column differs from the leaf's bytes"
