@@ -13,8 +13,14 @@ from django.db import transaction
 from ledger.constants import KeyKind, Outcome
 from ledger.core.signing import ALG_COSIGNATURE_V1, SigningKey, generate, load_signing_key
 from ledger.keys import index_signing_key, log_signing_key, private_dir
+from ledger.logs import INDEX_LOG
 from ledger.models import Entry, LedgerKey, PendingEvent, Witness
-from ledger.services import checkpoint_create, ledger_event_record, ledger_sequence_all
+from ledger.services import (
+    checkpoint_create,
+    index_epoch_append,
+    ledger_event_record,
+    ledger_sequence_all,
+)
 from portal.departments.models import Department
 
 # department code, and the port recorded by ``seed_demo`` alone; ``rundemo`` starts each
@@ -122,4 +128,8 @@ def seed_ledger(subjects: list[str]) -> int:
     # Other parts' demo data may have read through the exchange already: sequence it all.
     ledger_sequence_all()
     checkpoint_create()
+    # The label index's first epoch, so that "who used my data" can check completeness as
+    # soon as the witnesses (started by rundemo) co-sign it on the next beat.
+    index_epoch_append()
+    checkpoint_create(log=INDEX_LOG)
     return Entry.objects.count()
