@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ledger import completeness, subject_log
@@ -119,10 +120,13 @@ def data_use_verification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@gzip_page
 def data_use_completeness(request: HttpRequest) -> HttpResponse:
     """The person's own completeness proof (``data-uses-completeness/v1``, JSON, never cached).
 
     Same access rule as the page: only the signed-in person's (or their firm's) own subject.
+    Sent gzip-compressed when the browser accepts it (about 40 % smaller: base64 of hashes);
+    nothing the requester sends is reflected in it, so compression reveals nothing (BREACH).
     ``?log_size=N`` names the access-log checkpoint the rows were checked against;
     ``?download=1`` serves it as a file for ``python -m ledger.verify --completeness``.
     """

@@ -191,6 +191,8 @@ def test_a_persons_reads_are_proven_complete_over_http_and_offline(tmp_path: Pat
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     data = response.json()
+    packed = client.get("/my/data-uses/completeness.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and len(packed.content) < len(response.content)
     assert [r["counter"] for r in data["reads"]] == [0, 1, 2]
     assert [p["counter"] for p in data["probes"]] == required_probes(3)
     assert required_probes(3)[:6] == [3, 4, 5, 6, 7, 8] and required_probes(3)[-1] == MAX_PROBE
