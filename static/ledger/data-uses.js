@@ -108,6 +108,8 @@ async function run(table, strings) {
   if (firstFailure !== null) {
     status.textContent = fill(strings.summary_failed, { reason: reasonOf(firstFailure) });
     status.className = "verify-status failed";
+  } else if (trs.length === 0) {
+    status.hidden = true; // no rows to check: the completeness line below says what there is
   } else if (checked === 0) {
     status.textContent = strings.summary_nothing;
   } else {
