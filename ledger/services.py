@@ -552,7 +552,10 @@ def checkpoint_create(*, log: LogTables = ACCESS_LOG) -> Checkpoint | None:
 
     ``log`` is the access log (default) or the index log (``ledger.logs.INDEX_LOG``).
     """
-    _lock_sequencer() if log is ACCESS_LOG else _lock_index()
+    if log is ACCESS_LOG:
+        _lock_sequencer()
+    else:
+        _lock_index()
     size = log.leaf_model._default_manager.count()
     latest = log.checkpoint_model._default_manager.order_by("-id").first()
     if latest is not None and latest.tree_size == size:
