@@ -28,7 +28,16 @@ emptied first) and a throw-away log key. In one run it prints:
 7. recording one read, each in its own transaction as the exchange does it, p50/p95:
    format version 2 (``ledger_event_record``: counter upsert, VRF label, commitment, pending
    entry and private details) against version 1's recording in the same run (HMAC subject
-   hash, v1 canonical entry bytes, one insert), rebuilt here from ``ledger.core.entry``.
+   hash, v1 canonical entry bytes, one insert), rebuilt here from ``ledger.core.entry``;
+8. completeness (docs/ledger.md): the label index's epochs on PostgreSQL (the initial one over
+   the whole log, then epochs of 1,000 new reads timed per entry against sequencing the same
+   reads); a witness in index-auditor mode rebuilding the index from the tiles of section 6
+   (against that section's tile verification); for a person with 50 reads, the bytes of the
+   completeness proof (against the v2 rows' JSON) and the time of both checks in headless
+   Chromium (v2 rows alone, then with completeness).
+
+Every copied pending event and every tiled entry gets its own label (VRF labels never repeat;
+the label index refuses a repeated one).
 """
 
 from __future__ import annotations
@@ -49,6 +58,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = 5000
@@ -161,12 +171,14 @@ def load_pending(count: int) -> None:
         with cursor.copy(copy_sql) as copy:
             for n in range(count - len(templates)):
                 _, payload, data = templates[n % len(templates)]
+                # Each copy its own label (VRF outputs are unique): the label index needs it.
+                label = os.urandom(32).hex()
                 copy.write_row(
                     (
                         uuid.uuid4(),
                         start + timedelta(microseconds=n + 1),
-                        json.dumps(payload),
-                        bytes(data),
+                        json.dumps({**payload, "label": label}),
+                        bytes(data).replace(payload["label"].encode(), label.encode()),
                     )
                 )
     with connection.cursor() as cursor:
@@ -371,8 +383,13 @@ def build_tiled_log(directory: Path, n: int) -> tuple[str, str]:
     leaves: list[bytes] = []
     prev = ZERO_HASH_HEX.encode()
     sha256 = hashlib.sha256
+    labels = [t[0].split(b'"label":"', 1)[1][:64] for t in templates]
     for i in range(n):
         before, after = templates[i % len(templates)]
+        # Each entry its own label, as VRF labels are (the index auditor of section 8 needs it).
+        before = before.replace(
+            labels[i % len(templates)], sha256(i.to_bytes(8, "big")).hexdigest().encode()
+        )
         data = before + prev + after
         leaf = sha256(b"\x00" + data).digest()
         entries.append(data)
@@ -393,6 +410,202 @@ def build_tiled_log(directory: Path, n: int) -> tuple[str, str]:
     return log_key.vkey, witness.vkey
 
 
+def witness_rebuild(tiles_dir: Path, n: int) -> tuple[float, bytes]:
+    """A witness in index-auditor mode after a restart: read every entry of the tiles, rebuild
+    the access log's root and the label index from the labels alone (one process)."""
+    from ledger.core.checkpoint import Checkpoint as CheckpointText
+    from ledger.core.index_log import IndexAuditor
+    from ledger.core.tile_verify import DirectorySource, read_entries
+
+    source = DirectorySource(tiles_dir)
+    note = source.read("checkpoint").decode()
+    checkpoint = CheckpointText.from_text(note[: note.rfind("\n\n") + 1])
+    auditor = IndexAuditor()
+    began = time.perf_counter()
+    auditor.extend(n, lambda a, b: read_entries(source, a, b))
+    root = auditor.index_root
+    seconds = time.perf_counter() - began
+    assert auditor.log.root() == checkpoint.root_hash
+    return seconds, root
+
+
+BROWSER_JS = """async ([policy, rows, proof, rounds]) => {
+  const { loadPolicy } = await import("/static/ledger/checkpoint.js");
+  const { verifyPerson } = await import("/static/ledger/person-verify.js");
+  const { verifyCompleteness } = await import("/static/ledger/completeness.js");
+  const v2 = [];
+  const both = [];
+  let reads = -1;
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    const loaded = await loadPolicy(policy);
+    const outcome = await verifyPerson(loaded, rows, null);
+    const middle = performance.now();
+    const result = await verifyCompleteness(loaded, proof, outcome.checkpoint);
+    const end = performance.now();
+    v2.push(middle - start);
+    both.push(end - start);
+    reads = result.reads;
+  }
+  return { v2, both, reads };
+}"""
+
+
+def completeness_cost(rounds: int) -> dict[str, list[str]]:
+    """Index epochs on PostgreSQL against sequencing the same entries, and one person's proof.
+
+    The initial epoch indexes the whole log (one version, one COPY); each later epoch indexes
+    1,000 new reads (recorded through the write path), timed against sequencing those same
+    1,000. Then a person with 50 reads: the bytes of the v2 verification JSON (the baseline)
+    and of the completeness proof, and the time of both checks in headless Chromium.
+    """
+    import base64
+    import statistics as stats
+
+    from django.conf import settings
+
+    from ledger.completeness import subject_completeness
+    from ledger.constants import KeyKind, Outcome
+    from ledger.core.checkpoint import cosign
+    from ledger.core.notes import parse_note
+    from ledger.core.signing import ALG_COSIGNATURE_V1, generate
+    from ledger.logs import INDEX_LOG
+    from ledger.models import Cosignature, IndexCosignature, LedgerKey, PendingEvent, Witness
+    from ledger.selectors import verifier_policy
+    from ledger.services import (
+        checkpoint_create,
+        index_epoch_append,
+        ledger_event_record,
+        ledger_sequence_all,
+    )
+    from ledger.subject_log import logged_reads, subject_read_list, subject_verification
+
+    lines: list[str] = []
+    rows: list[str] = []
+    # Section 7 leaves its recordings pending, version 1 ones among them (not this log's).
+    PendingEvent.objects.all().delete()
+    checkpoint_create()
+    began = time.perf_counter()
+    first = index_epoch_append()
+    initial = time.perf_counter() - began
+    assert first is not None
+    lines.append(f"initial epoch over {first.log_size:,} entries (one version): {initial:.1f} s")
+    per_index: list[float] = []
+    per_sequence: list[float] = []
+    for _ in range(rounds):
+        load_pending(1000)
+        began = time.perf_counter()
+        ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
+        per_sequence.append((time.perf_counter() - began) / 1000)
+        checkpoint_create()
+        began = time.perf_counter()
+        index_epoch_append()
+        per_index.append((time.perf_counter() - began) / 1000)
+    index_ms, sequence_ms = stats.median(per_index) * 1e3, stats.median(per_sequence) * 1e3
+    lines.append(
+        f"epoch of 1,000 new entries: {index_ms:.3f} ms per entry (median of {rounds}); "
+        f"sequencing the same entries: {sequence_ms:.3f} ms per entry"
+    )
+    rows.append(
+        f"| label index update per entry, epochs of 1,000 (sequencing them: "
+        f"{sequence_ms:.3f} ms) | {index_ms:.3f} ms |"
+    )
+    rows.append(f"| initial label index epoch over {first.log_size:,} entries | {initial:.1f} s |")
+    # A person with 50 reads, a witness co-signing both logs.
+    person = "330106199001010015"
+    for i in range(50):
+        ledger_event_record(
+            department="mzj", user="bench.reviewer", system_id=None, dataset="gaj.household",
+            fields=["address"], purpose=f"benchmark read {i}", application=f"SQ-{i:06d}",
+            outcome=Outcome.GRANTED, subject_identifier=person, dispatch=False,
+        )  # fmt: skip
+    ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
+    witness = generate("witness.bench.example", ALG_COSIGNATURE_V1)
+    Witness.objects.create(name=witness.name, url="http://127.0.0.1:9/", vkey=witness.vkey)
+    LedgerKey.objects.get_or_create(
+        vkey=witness.vkey, defaults={"name": witness.name, "kind": KeyKind.WITNESS}
+    )
+    log_cp = checkpoint_create()
+    assert log_cp is not None
+    Cosignature.objects.create(
+        checkpoint=log_cp, witness_name=witness.name,
+        line=cosign(parse_note(log_cp.note)[0], witness),
+    )  # fmt: skip
+    index_epoch_append()
+    index_cp = checkpoint_create(log=INDEX_LOG)
+    assert index_cp is not None
+    IndexCosignature.objects.create(
+        checkpoint_id=index_cp.pk, witness_name=witness.name,
+        line=cosign(parse_note(index_cp.note)[0], witness),
+    )  # fmt: skip
+    reads = logged_reads(list(subject_read_list(identifier=person)[:50]))
+    v2 = subject_verification(identifier=person, reads=reads)
+    began = time.perf_counter()
+    proof = subject_completeness(identifier=person)
+    served_ms = (time.perf_counter() - began) * 1e3
+    v2_bytes = len(json.dumps(v2).encode())
+    import gzip
+
+    proof_bytes = len(json.dumps(proof).encode())
+    gzipped = len(gzip.compress(json.dumps(proof).encode()))
+    binary = len(base64.b64decode(proof["proof"])) + 80 * (
+        len(proof["reads"]) + len(proof["probes"])
+    )
+    lines.append(
+        f"person with 50 reads: completeness proof {proof_bytes:,} bytes of JSON, {gzipped:,} "
+        f"gzipped as served ({binary:,} "
+        f"bytes of proofs: the batch proof and {len(proof['reads']) + len(proof['probes'])} VRF "
+        f"proofs; the v2 rows' JSON: {v2_bytes:,} bytes); built in {served_ms:.0f} ms"
+    )
+    policy = verifier_policy(quorum=1).to_json()
+    timing = _browser_time(policy, v2, proof, rounds)
+    assert timing["reads"] == 50, timing
+    v2_ms, both_ms = stats.median(timing["v2"]), stats.median(timing["both"])
+    lines.append(
+        f"browser (headless Chromium): v2 rows {v2_ms:.0f} ms, rows and completeness "
+        f"{both_ms:.0f} ms (median of {rounds})"
+    )
+    rows.append(
+        f"| completeness proof for 50 reads (v2 rows' JSON: {v2_bytes:,} bytes) | "
+        f"{binary:,} bytes of proofs; {proof_bytes:,} bytes of JSON, {gzipped:,} gzipped |"
+    )
+    rows.append(
+        f"| browser: 50 rows and their completeness (v2 rows alone: {v2_ms:.0f} ms) | "
+        f"{both_ms:.0f} ms |"
+    )
+    return {"lines": lines, "rows": rows}
+
+
+def _browser_time(
+    policy: dict[str, object], rows: dict[str, object], proof: dict[str, object], rounds: int
+) -> dict[str, Any]:
+    """The page's timings: ``reads`` checked, and per round ``v2`` and ``both`` in ms."""
+    import threading
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.browser_verifier import _Handler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                args=["--headless", "--no-sandbox"],
+            )
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            page.evaluate(BROWSER_JS, [policy, rows, proof, 1])  # warm up
+            result: dict[str, Any] = page.evaluate(BROWSER_JS, [policy, rows, proof, rounds])
+            browser.close()
+    finally:
+        server.shutdown()
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
@@ -406,6 +619,7 @@ def main() -> int:
     parser.add_argument(
         "--keep-bundle", action="store_true", help="keep the export file and the tiles directory"
     )
+    parser.add_argument("--rounds", type=int, default=5, help="browser and index epoch rounds")
     args = parser.parse_args()
     n = args.entries
     work = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
@@ -415,6 +629,7 @@ def main() -> int:
     os.environ["PORTAL_VAR_DIR"] = str(work / "var")
     os.environ["LEDGER_LOG_KEY_FILE"] = str(work / "keys" / "log.skey")
     os.environ["LEDGER_VRF_KEY_FILE"] = str(work / "keys" / "vrf.key")
+    os.environ["LEDGER_INDEX_KEY_FILE"] = str(work / "keys" / "index-log.skey")
     os.environ.pop("LEDGER_VRF_KEY", None)
     os.environ["API_ANON_RATE"] = "1000000000/min"
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
@@ -447,7 +662,8 @@ def main() -> int:
         cursor.execute(
             "TRUNCATE ledger_entry, ledger_treehash, ledger_pendingevent, ledger_cosignature,"
             " ledger_checkpoint, ledger_ledgerkey, ledger_witness, ledger_readdetails,"
-            " ledger_subjectcounter"
+            " ledger_subjectcounter, ledger_indexnode, ledger_indexlogleaf, ledger_indextreehash,"
+            " ledger_indexcosignature, ledger_indexcheckpoint"
         )
 
     from ledger.keys import log_signing_key
@@ -541,6 +757,12 @@ def main() -> int:
         f"  {tiles_rate:,.0f} entries/s; raw Ed25519 verify measured around it x {cores} cores"
         f" = {tiles_near * cores:,.0f}/s ({tiles_ratio:.0%})\n"
     )
+    rebuild_seconds, rebuild_root = witness_rebuild(tiles_dir, n)
+    print(
+        f"  witness index rebuild from these tiles (index-auditor mode, one process): "
+        f"{rebuild_seconds:.1f} s ({rebuild_seconds / n * 1e6:.1f} µs per entry; the tile "
+        f"verification above: {tiles_seconds:.1f} s)\n"
+    )
     if not args.keep_bundle:
         shutil.rmtree(tiles_dir)
 
@@ -549,6 +771,12 @@ def main() -> int:
     for label, (p50, p95) in recording.items():
         print(f"  format {label}  p50 {p50:6.2f} ms   p95 {p95:6.2f} ms")
     print(f"  v2 / v1 at p50: {recording['v2'][0] / recording['v1'][0]:.1f}x\n")
+
+    print(f"8. completeness: the label index and the index log at {n:,}+ entries")
+    index = completeness_cost(args.rounds)
+    for line in index["lines"]:
+        print(f"  {line}")
+    print()
 
     print("summary (markdown)")
     print("| measure | result |\n|---|---|")
@@ -579,6 +807,13 @@ def main() -> int:
     )
     for label, (p50, p95) in recording.items():
         print(f"| recording a read, format {label} | p50 {p50:.2f} ms, p95 {p95:.2f} ms |")
+    print(
+        f"| witness rebuild of the label index from the tiles of {n:,} entries "
+        f"(tile verification: {tiles_seconds:.1f} s) | {rebuild_seconds:.1f} s |"
+    )
+    for row in index["rows"]:
+        print(row)
+    assert rebuild_root is not None
     return 0
 
 

@@ -9,10 +9,16 @@ APPEND_ONLY_TABLES = (
     "ledger_cosignature",
     "ledger_ledgerkey",
     "ledger_indexnode",
+    "ledger_indexlogleaf",
+    "ledger_indextreehash",
+    "ledger_indexcheckpoint",
+    "ledger_indexcosignature",
 )
 
 # pg_advisory_xact_lock key of the sequencer ("LEDGERSQ" as an int).
 SEQUENCER_LOCK_ID = 0x4C45444745525351 & 0x7FFFFFFFFFFFFFFF
+# pg_advisory_xact_lock key of the index epoch builder ("LEDGERIX").
+INDEX_LOCK_ID = 0x4C45444745524958 & 0x7FFFFFFFFFFFFFFF
 
 ZERO_HASH_HEX = "0" * 64
 MAX_ENTRIES_PAGE = 1000
@@ -27,6 +33,7 @@ class KeyKind(models.TextChoices):
     LOG = "log", _("Log key")
     WITNESS = "witness", _("Witness key")
     VRF = "vrf", _("VRF key (labels)")
+    INDEX = "index", _("Index log key")
 
 
 class Namespace(models.TextChoices):

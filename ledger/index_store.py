@@ -18,22 +18,26 @@ from ledger.models import IndexNode
 _ROOT = node_id(0, 0)
 
 _PG_READ = """
-SELECT n.path, n.hash, n.key, n.entry_index, n.entry_leaf_hash
+SELECT n.path, n.hash, n.key, n.entry_index, n.entry_leaf_hash, n.left_hash, n.right_hash
 FROM unnest(%s::bytea[]) AS wanted(path)
 CROSS JOIN LATERAL (
-    SELECT path, hash, key, entry_index, entry_leaf_hash FROM ledger_indexnode
+    SELECT path, hash, key, entry_index, entry_leaf_hash, left_hash, right_hash
+    FROM ledger_indexnode
     WHERE path = wanted.path AND version <= %s ORDER BY version DESC LIMIT 1
 ) AS n
 """
 
-_Row = tuple[bytes | memoryview, bytes | memoryview, bytes | memoryview | None, int | None,
-             bytes | memoryview | None]  # fmt: skip
+_Bytes = bytes | memoryview
+_Row = tuple[_Bytes, _Bytes, _Bytes | None, int | None, _Bytes | None, _Bytes | None,
+             _Bytes | None]  # fmt: skip
 
 
 def _node(row: _Row) -> tuple[bytes, Node]:
-    path, h, key, index, leaf = row
+    path, h, key, index, leaf, left, right = row
     if key is None:
-        return bytes(path), Node(bytes(h))
+        if left is None or right is None:
+            return bytes(path), Node(bytes(h))
+        return bytes(path), Node(bytes(h), None, None, bytes(left), bytes(right))
     assert index is not None and leaf is not None
     return bytes(path), Node(bytes(h), bytes(key), IndexValue(index, bytes(leaf)))
 
@@ -41,9 +45,14 @@ def _node(row: _Row) -> tuple[bytes, Node]:
 def _copy_line(path: bytes, version: int, node: Node) -> str:
     head = f"\\\\x{path.hex()}\t{version}\t\\\\x{node.hash.hex()}"
     if node.key is None or node.value is None:
-        return head + "\t\\N\t\\N\t\\N\n"
+        if node.left is None or node.right is None:
+            return head + "\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+        return f"{head}\t\\N\t\\N\t\\N\t\\\\x{node.left.hex()}\t\\\\x{node.right.hex()}\n"
     value = node.value
-    return f"{head}\t\\\\x{node.key.hex()}\t{value.entry_index}\t\\\\x{value.leaf_hash.hex()}\n"
+    return (
+        f"{head}\t\\\\x{node.key.hex()}\t{value.entry_index}\t\\\\x{value.leaf_hash.hex()}"
+        "\t\\N\t\\N\n"
+    )
 
 
 class DatabaseNodeStore:
@@ -72,7 +81,7 @@ class DatabaseNodeStore:
             .values("version")[:1]
         )
         rows = IndexNode.objects.filter(path__in=list(ids), version=Subquery(newest)).values_list(
-            "path", "hash", "key", "entry_index", "entry_leaf_hash"
+            "path", "hash", "key", "entry_index", "entry_leaf_hash", "left_hash", "right_hash"
         )
         return dict(_node(row) for row in rows)
 
@@ -81,7 +90,9 @@ class DatabaseNodeStore:
             # One COPY (one statement, so all or nothing), text format written whole:
             # bytea as \\x and hex, \\N for NULL.
             rows = "".join(_copy_line(path, version, node) for path, node in nodes.items())
-            columns = "path, version, hash, key, entry_index, entry_leaf_hash"
+            columns = (
+                "path, version, hash, key, entry_index, entry_leaf_hash, left_hash, right_hash"
+            )
             with (
                 connection.cursor() as cursor,
                 cursor.copy(f"COPY ledger_indexnode ({columns}) FROM STDIN") as copy,
@@ -98,6 +109,8 @@ class DatabaseNodeStore:
                         key=node.key,
                         entry_index=node.value.entry_index if node.value else None,
                         entry_leaf_hash=node.value.leaf_hash if node.value else None,
+                        left_hash=node.left,
+                        right_hash=node.right,
                     )
                     for path, node in nodes.items()
                 ],

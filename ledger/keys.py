@@ -66,7 +66,7 @@ def _load_log_key(env_name: str, file: str, name: str) -> SigningKey:
     if not path.exists():
         _refuse_outside_demo(
             f"The ledger log key {path}",
-            "Set LEDGER_LOG_KEY, or LEDGER_LOG_KEY_FILE to a key made by "
+            f"Set {env_name}, or {env_name}_FILE to a key made by "
             "`manage.py ledger_keys --out FILE` (docs/deploy.md, Keys).",
         )
         try:
@@ -79,6 +79,13 @@ def _load_log_key(env_name: str, file: str, name: str) -> SigningKey:
 def log_signing_key() -> SigningKey:
     return _load_log_key(
         settings.LEDGER_LOG_KEY_ENV, settings.LEDGER_LOG_KEY_FILE, settings.LEDGER_LOG_KEY_NAME
+    )
+
+
+def index_signing_key() -> SigningKey:
+    """The index log's key (named after ``LEDGER_INDEX_ORIGIN``, like the log key)."""
+    return _load_log_key(
+        settings.LEDGER_INDEX_KEY_ENV, settings.LEDGER_INDEX_KEY_FILE, settings.LEDGER_INDEX_ORIGIN
     )
 
 

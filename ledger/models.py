@@ -244,6 +244,9 @@ class IndexNode(models.Model):
     key = models.BinaryField(_("label"), max_length=32, null=True)
     entry_index = models.BigIntegerField(_("entry index"), null=True)
     entry_leaf_hash = models.BinaryField(_("entry leaf hash"), max_length=32, null=True)
+    # A parent only: its children's hashes, so that a search reads its path, not the siblings.
+    left_hash = models.BinaryField(_("left child hash"), max_length=32, null=True)
+    right_hash = models.BinaryField(_("right child hash"), max_length=32, null=True)
 
     class Meta:
         verbose_name = _("label index node")
@@ -251,3 +254,83 @@ class IndexNode(models.Model):
 
     def __str__(self) -> str:
         return f"index node {bytes(self.path).hex()} v{self.version}"
+
+
+class IndexLogLeaf(models.Model):
+    """A leaf of the index log (``ledger.core.index_log.IndexLeaf``): one per epoch.
+
+    ``index`` is the epoch (the leaf's index in the index log and the label index's version);
+    the other columns repeat what the bytes say, for queries (``ledger_verify`` checks them).
+    """
+
+    index = models.BigIntegerField(_("epoch"), primary_key=True)
+    data = models.BinaryField(_("leaf bytes"))
+    leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
+    log_size = models.BigIntegerField(_("access-log size"))
+    log_root = models.BinaryField(_("access-log root"), max_length=32)
+    index_root = models.BinaryField(_("index root"), max_length=32)
+    created_at = models.DateTimeField(_("built at"))
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name = _("index log leaf")
+        verbose_name_plural = _("index log leaves")
+
+    def __str__(self) -> str:
+        return f"epoch {self.index}"
+
+
+class IndexTreeHash(models.Model):
+    """A stored Merkle node of the index log (as ``TreeHash`` for the access log)."""
+
+    index = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("index log tree hash")
+        verbose_name_plural = _("index log tree hashes")
+
+    def __str__(self) -> str:
+        return f"index hash {self.index}"
+
+
+class IndexCheckpoint(models.Model):
+    """A signed tree head of the index log (C2SP signed note, the index log's signature)."""
+
+    tree_size = models.BigIntegerField(_("tree size"), db_index=True)
+    root_hash = models.BinaryField(_("root hash"), max_length=32)
+    note = models.TextField(_("signed note"))
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+        verbose_name = _("index log checkpoint")
+        verbose_name_plural = _("index log checkpoints")
+
+    def __str__(self) -> str:
+        return f"index checkpoint {self.tree_size}"
+
+
+class IndexCosignature(models.Model):
+    """A witness's cosignature line on an index-log checkpoint (after auditing the index)."""
+
+    checkpoint = models.ForeignKey(
+        IndexCheckpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness_name = models.CharField(_("witness"), max_length=128)
+    line = models.TextField(_("signature line"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checkpoint_id", "witness_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness_name"], name="one_index_cosignature_per_witness"
+            )
+        ]
+        verbose_name = _("index log cosignature")
+        verbose_name_plural = _("index log cosignatures")
+
+    def __str__(self) -> str:
+        return f"{self.witness_name} on index {self.checkpoint_id}"

@@ -23,10 +23,13 @@ from ledger.core.notes import parse_note, parse_signature_line
 from ledger.core.proofs import prove_consistency, prove_inclusion
 from ledger.core.signing import VerifierKey, parse_vkey
 from ledger.core.verifier_policy import VerifierPolicy
+from ledger.keys import index_signing_key
+from ledger.logs import ACCESS_LOG, LogTables
 from ledger.models import (
     Checkpoint,
     Cosignature,
     Entry,
+    IndexCheckpoint,
     LedgerKey,
     PendingEvent,
     ReadDetails,
@@ -113,11 +116,16 @@ def consistency_proof(*, first: int, second: int) -> ConsistencyProof:
     )
 
 
-def checkpoint_latest() -> Checkpoint | None:
-    return Checkpoint.objects.order_by("-id").prefetch_related("cosignatures").first()
+def checkpoint_latest(*, log: LogTables = ACCESS_LOG) -> Checkpoint | None:
+    latest: Checkpoint | None = (
+        log.checkpoint_model._default_manager.order_by("-id")
+        .prefetch_related("cosignatures")
+        .first()
+    )
+    return latest
 
 
-def checkpoint_cosigned_note(checkpoint: Checkpoint) -> str:
+def checkpoint_cosigned_note(checkpoint: Checkpoint | IndexCheckpoint) -> str:
     """The checkpoint's signed note with the witnesses' cosignature lines appended."""
     lines = "".join(c.line for c in checkpoint.cosignatures.all())
     return checkpoint.note + lines
@@ -129,6 +137,7 @@ def key_list() -> list[str]:
 
     keys = list(LedgerKey.objects.order_by("kind", "created_at").values_list("kind", "vkey"))
     vkeys = [v for kind, v in keys if kind == KeyKind.LOG]
+    vkeys += [v for kind, v in keys if kind == KeyKind.INDEX]
     vkeys += [v for kind, v in keys if kind == KeyKind.WITNESS]
     for vkey in Witness.objects.filter(is_active=True).values_list("vkey", flat=True):
         if vkey not in vkeys:
@@ -147,8 +156,13 @@ def verifier_policy(*, quorum: int | None = None) -> VerifierPolicy:
     keys = list(LedgerKey.objects.order_by("created_at").values_list("kind", "vkey"))
     witnesses = list(Witness.objects.filter(is_active=True).values_list("vkey", flat=True))
     wanted = settings.LEDGER_VERIFIER_QUORUM if quorum is None else quorum
+    index_keys = [v for kind, v in keys if kind == KeyKind.INDEX]
+    if not index_keys:  # before the first epoch: the key the index log will sign with
+        index_keys = [index_signing_key().vkey]
     return VerifierPolicy.build(
         origin=str(settings.LEDGER_ORIGIN),
+        index_origin=str(settings.LEDGER_INDEX_ORIGIN),
+        index_log_keys=index_keys,
         log_keys=[v for kind, v in keys if kind == KeyKind.LOG],
         witness_keys=witnesses,
         vrf_keys=[v for kind, v in keys if kind == KeyKind.VRF],
@@ -335,13 +349,79 @@ def ledger_verify_all() -> DatabaseFinding | None:
     """
     from django.utils.module_loading import import_string
 
-    finding = ledger_verify_database() or ledger_verify_details()
+    finding = ledger_verify_database() or ledger_verify_details() or ledger_verify_index()
     if finding is not None:
         return finding
     for path in settings.LEDGER_VERIFY_CHECKS:
         finding = import_string(path)()
         if finding is not None:
             return finding  # type: ignore[no-any-return]
+    return None
+
+
+def ledger_verify_index() -> DatabaseFinding | None:
+    """The index log against the access log and the label index (docs/ledger-formats.md §9).
+
+    Every leaf's bytes parse and equal its columns, epochs are consecutive and only grow, each
+    binds the access-log root of its size and the label index's root at its version, the
+    stored index-log tree is the one its leaves give, and every index-log checkpoint verifies
+    with an index log key and has the root of its size. (That each index root is the tree of
+    exactly the log's labels is what the witnesses audit; ``IndexAuditor`` checks it too.)
+    """
+    from ledger.core.index_log import IndexLeaf, IndexLeafError
+    from ledger.core.prefix_tree import PrefixTree
+    from ledger.index_store import DatabaseNodeStore
+    from ledger.models import IndexCheckpoint, IndexLogLeaf, IndexTreeHash
+
+    access = DatabaseHashReader()
+    index_reader = DatabaseHashReader(model=IndexTreeHash)
+    tree = PrefixTree(DatabaseNodeStore())
+    previous = 0
+    count = 0
+    for row in IndexLogLeaf.objects.order_by("index").iterator(chunk_size=1000):
+        where = f"index log: epoch {row.index}"
+        if row.index != count:
+            return DatabaseFinding(None, f"index log: epoch {count} is missing")
+        count += 1
+        try:
+            leaf = IndexLeaf.from_bytes(bytes(row.data))
+        except IndexLeafError as exc:
+            return DatabaseFinding(None, f"{where}: {exc}")
+        columns = (row.log_size, bytes(row.log_root), bytes(row.index_root), bytes(row.leaf_hash))
+        if leaf.epoch != row.index or columns != (
+            leaf.log_size, leaf.log_root, leaf.index_root, leaf.leaf_hash
+        ):  # fmt: skip
+            return DatabaseFinding(None, f"{where}: a column differs from the leaf's bytes")
+        if leaf.log_size < previous:
+            return DatabaseFinding(None, f"{where} covers fewer entries than the epoch before")
+        previous = leaf.log_size
+        if leaf.log_size and tree_hash(leaf.log_size, access) != leaf.log_root:
+            return DatabaseFinding(None, f"{where} binds another access-log root")
+        if tree.root(version=leaf.epoch) != leaf.index_root:
+            return DatabaseFinding(None, f"{where}: the label index's root differs")
+        if stored_hashes_for_leaf_hash(row.index, leaf.leaf_hash, index_reader) != [
+            bytes(h)
+            for h in IndexTreeHash.objects.filter(
+                index__gte=stored_hash_index(0, row.index),
+                index__lt=stored_hash_index(0, row.index + 1),
+            )
+            .order_by("index")
+            .values_list("hash", flat=True)
+        ]:
+            return DatabaseFinding(None, f"{where}: a stored index-log tree node is wrong")
+    keys = [
+        parse_vkey(v)
+        for v in LedgerKey.objects.filter(kind=KeyKind.INDEX).values_list("vkey", flat=True)
+    ]
+    for cp in IndexCheckpoint.objects.order_by("id"):
+        if cp.tree_size > count:
+            return DatabaseFinding(None, f"index checkpoint {cp.pk} covers missing epochs")
+        try:
+            opened = open_checkpoint(cp.note, keys)
+        except ValueError as exc:
+            return DatabaseFinding(None, f"index checkpoint {cp.pk} does not verify: {exc}")
+        if opened.checkpoint.root_hash != tree_hash(cp.tree_size, index_reader):
+            return DatabaseFinding(None, f"index checkpoint {cp.pk}: root hash does not match")
     return None
 
 

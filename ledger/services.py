@@ -9,28 +9,42 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.constants import SEQUENCER_LOCK_ID, ZERO_HASH_HEX, KeyKind, Namespace, Outcome
+from ledger.constants import (
+    INDEX_LOCK_ID,
+    SEQUENCER_LOCK_ID,
+    ZERO_HASH_HEX,
+    KeyKind,
+    Namespace,
+    Outcome,
+)
 from ledger.core.checkpoint import Checkpoint as CheckpointBody
 from ledger.core.checkpoint import sign_checkpoint, verify_cosignature
 from ledger.core.commitment import Details, Reader, RequestEvidence, Seal, commit, new_opening
 from ledger.core.entry import format_time, sign_entry
 from ledger.core.entry import subject_hash as core_subject_hash
 from ledger.core.entry_v2 import EntryV2
+from ledger.core.index_log import IndexLeaf
 from ledger.core.label import prove_label
 from ledger.core.merkle import (
     leaf_hash,
     node_hash,
     stored_hash_index,
+    stored_hashes_for_leaf_hash,
     subtree_indexes,
     tree_hash,
 )
 from ledger.core.notes import parse_note
+from ledger.core.prefix_tree import IndexValue, PrefixTree
 from ledger.core.proofs import prove_consistency
 from ledger.core.signing import ALG_COSIGNATURE_V1, parse_vkey
+from ledger.index_store import DatabaseNodeStore
 from ledger.keys import log_signing_key, subject_secret, vrf_secret_key
+from ledger.logs import ACCESS_LOG, INDEX_LOG, LogTables
 from ledger.models import (
     Checkpoint,
-    Cosignature,
+    IndexCheckpoint,
+    IndexLogLeaf,
+    IndexTreeHash,
     LedgerKey,
     PendingEvent,
     ReadDetails,
@@ -533,20 +547,31 @@ def ledger_sequence_all(*, batch_size: int = 5000) -> int:
 
 
 @transaction.atomic
-def checkpoint_create() -> Checkpoint | None:
-    """Sign a checkpoint of the current tree (C2SP tlog-checkpoint), unless nothing changed."""
-    _lock_sequencer()
-    size = EntryRow.objects.count()
-    latest = Checkpoint.objects.order_by("-id").first()
+def checkpoint_create(*, log: LogTables = ACCESS_LOG) -> Checkpoint | None:
+    """Sign a checkpoint of the current tree (C2SP tlog-checkpoint), unless nothing changed.
+
+    ``log`` is the access log (default) or the index log (``ledger.logs.INDEX_LOG``).
+    """
+    if log is ACCESS_LOG:
+        _lock_sequencer()
+    else:
+        _lock_index()
+    size = log.leaf_model._default_manager.count()
+    latest = log.checkpoint_model._default_manager.order_by("-id").first()
     if latest is not None and latest.tree_size == size:
-        return latest
+        return latest  # type: ignore[no-any-return]
     if size == 0:
         return None
-    root = tree_hash(size, DatabaseHashReader())
-    key = log_signing_key()
-    _register_log_key()
-    body = CheckpointBody(origin=_origin(), size=size, root_hash=root)
-    return Checkpoint.objects.create(
+    root = tree_hash(size, DatabaseHashReader(model=log.hash_model))
+    key = log.signing_key()
+    if log is ACCESS_LOG:
+        _register_log_key()
+    else:
+        LedgerKey.objects.get_or_create(
+            vkey=key.vkey, defaults={"name": key.name, "kind": log.key_kind}
+        )
+    body = CheckpointBody(origin=log.origin, size=size, root_hash=root)
+    return log.checkpoint_model._default_manager.create(  # type: ignore[no-any-return]
         tree_size=size, root_hash=root, note=sign_checkpoint(body, key)
     )
 
@@ -557,9 +582,9 @@ def _origin() -> str:
     return str(settings.LEDGER_ORIGIN)
 
 
-def _witness_last_size(witness: Witness) -> int:
+def _witness_last_size(witness: Witness, log: LogTables = ACCESS_LOG) -> int:
     last = (
-        Cosignature.objects.filter(witness_name=witness.name)
+        log.cosignature_model._default_manager.filter(witness_name=witness.name)
         .order_by("-checkpoint__tree_size")
         .values_list("checkpoint__tree_size", flat=True)
         .first()
@@ -567,28 +592,34 @@ def _witness_last_size(witness: Witness) -> int:
     return last or 0
 
 
-def checkpoint_collect_cosignatures(*, checkpoint_id: int, timeout: float = 5.0) -> list[str]:
+def checkpoint_collect_cosignatures(
+    *, checkpoint_id: int, timeout: float = 5.0, log: LogTables = ACCESS_LOG
+) -> list[str]:
     """Send a checkpoint to every active witness (C2SP tlog-witness add-checkpoint).
 
     Each witness gets a consistency proof from the size it last co-signed; on 409 it
     tells its size and we try once more from there. A returned line is kept only if it
     verifies with the witness's cosigner key. Network calls run outside any transaction.
+    The index log's checkpoints go to the same witnesses, which audit the index first.
     """
     from ledger.witness.server import WitnessClientError, WitnessConflict, add_checkpoint
 
-    checkpoint = Checkpoint.objects.get(pk=checkpoint_id)
+    checkpoints = log.checkpoint_model._default_manager
+    cosignatures = log.cosignature_model._default_manager
+    checkpoint = checkpoints.get(pk=checkpoint_id)
     body_text, _signatures = parse_note(checkpoint.note)
+    reader = DatabaseHashReader(model=log.hash_model)
     names: list[str] = []
     for witness in Witness.objects.filter(is_active=True):
-        if Cosignature.objects.filter(checkpoint=checkpoint, witness_name=witness.name).exists():
+        if cosignatures.filter(checkpoint=checkpoint, witness_name=witness.name).exists():
             names.append(witness.name)
             continue
-        old = _witness_last_size(witness)
+        old = _witness_last_size(witness, log)
         lines: list[str] = []
         for _attempt in range(2):
             old = min(old, checkpoint.tree_size)
             proof = (
-                prove_consistency(old, checkpoint.tree_size, DatabaseHashReader())
+                prove_consistency(old, checkpoint.tree_size, reader)
                 if 0 < old < checkpoint.tree_size
                 else []
             )
@@ -612,7 +643,7 @@ def checkpoint_collect_cosignatures(*, checkpoint_id: int, timeout: float = 5.0)
                 verify_cosignature(body_text, line, vkey)
             except ValueError:
                 continue
-            Cosignature.objects.get_or_create(
+            cosignatures.get_or_create(
                 checkpoint=checkpoint, witness_name=witness.name, defaults={"line": line}
             )
             names.append(witness.name)
@@ -626,6 +657,85 @@ def checkpoint_publish(*, timeout: float = 5.0) -> Checkpoint | None:
     if checkpoint is not None:
         checkpoint_collect_cosignatures(checkpoint_id=checkpoint.pk, timeout=timeout)
     return checkpoint
+
+
+# --- the index log (completeness) --------------------------------------------------------------
+
+
+def _lock_index() -> None:
+    """One index epoch builder at a time (PostgreSQL advisory lock; SQLite: BEGIN IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK_ID])
+
+
+def _append_index_leaf(epoch: int, data: bytes, leaf: IndexLeaf, at: dt.datetime) -> None:
+    reader = DatabaseHashReader(model=IndexTreeHash)
+    hashes = stored_hashes_for_leaf_hash(epoch, leaf_hash(data), reader)
+    first = stored_hash_index(0, epoch)
+    IndexLogLeaf.objects.create(
+        index=epoch,
+        data=data,
+        leaf_hash=leaf_hash(data),
+        log_size=leaf.log_size,
+        log_root=leaf.log_root,
+        index_root=leaf.index_root,
+        created_at=at,
+    )
+    IndexTreeHash.objects.bulk_create(
+        [IndexTreeHash(index=first + i, hash=h) for i, h in enumerate(hashes)]
+    )
+
+
+@transaction.atomic
+def index_epoch_append(*, at: dt.datetime | None = None) -> IndexLogLeaf | None:
+    """Bring the label index up to the latest access-log checkpoint, as one new epoch.
+
+    Inserts the labels of the entries the last epoch did not cover into the prefix tree
+    (version = the new epoch; O(depth) node rows per label, one COPY) and appends the index-log
+    leaf binding its root to that checkpoint's size and root. Idempotent: when the latest epoch
+    already covers the latest checkpoint, nothing is written and that epoch is returned.
+    """
+    _lock_index()
+    checkpoint = Checkpoint.objects.order_by("-id").first()
+    last = IndexLogLeaf.objects.order_by("-index").first()
+    if checkpoint is None:
+        return last
+    if last is not None and last.log_size >= checkpoint.tree_size:
+        return last
+    epoch = 0 if last is None else last.index + 1
+    start = 0 if last is None else last.log_size
+    items: list[tuple[bytes, IndexValue]] = []
+    for index, label, entry_leaf in (
+        EntryRow.objects.filter(index__gte=start, index__lt=checkpoint.tree_size)
+        .order_by("index")
+        .values_list("index", "label", "leaf_hash")
+    ):
+        if label:  # format version 1 entries have no label
+            items.append((bytes.fromhex(label), IndexValue(index, bytes(entry_leaf))))
+    tree = PrefixTree(DatabaseNodeStore())
+    root = tree.insert_many(items, version=epoch)
+    moment = at or timezone.now()
+    leaf = IndexLeaf(
+        epoch=epoch,
+        time=int(moment.timestamp()),
+        log_size=checkpoint.tree_size,
+        log_root=bytes(checkpoint.root_hash),
+        index_root=root,
+    )
+    _append_index_leaf(epoch, leaf.to_bytes(), leaf, moment)
+    return IndexLogLeaf.objects.get(index=epoch)
+
+
+def index_epoch_publish(*, timeout: float = 5.0) -> IndexCheckpoint | None:
+    """The beat's second step after an access-log checkpoint: a new index epoch (if the log
+    grew), a checkpoint of the index log, and the witnesses' cosignatures on it."""
+    if index_epoch_append() is None:
+        return None
+    checkpoint = checkpoint_create(log=INDEX_LOG)
+    if checkpoint is not None:
+        checkpoint_collect_cosignatures(checkpoint_id=checkpoint.pk, timeout=timeout, log=INDEX_LOG)
+    return checkpoint  # type: ignore[return-value]
 
 
 @transaction.atomic

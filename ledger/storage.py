@@ -2,6 +2,8 @@
 
 from collections.abc import Callable, Sequence
 
+from django.db import models
+
 from ledger.core.merkle import HashReader
 from ledger.models import TreeHash
 
@@ -9,17 +11,21 @@ from ledger.models import TreeHash
 class DatabaseHashReader:
     """Implements ``ledger.core.merkle.HashReader`` over the append-only ``TreeHash`` table.
 
-    ``overlay`` holds hashes computed in the current sequencing batch and not yet written.
+    ``overlay`` holds hashes computed in the current sequencing batch and not yet written;
+    ``model`` is the log's hash table (``IndexTreeHash`` for the index log).
     """
 
-    def __init__(self, overlay: dict[int, bytes] | None = None) -> None:
+    def __init__(
+        self, overlay: dict[int, bytes] | None = None, model: type[models.Model] = TreeHash
+    ) -> None:
         self.overlay = overlay if overlay is not None else {}
+        self.model = model
 
     def read_hashes(self, indexes: Sequence[int]) -> list[bytes]:
         missing = [i for i in indexes if i not in self.overlay]
         found: dict[int, bytes] = {}
         if missing:
-            for index, raw in TreeHash.objects.filter(index__in=missing).values_list(
+            for index, raw in self.model._default_manager.filter(index__in=missing).values_list(
                 "index", "hash"
             ):
                 found[index] = bytes(raw)
@@ -56,7 +62,9 @@ class PrefetchedHashReader:
             raise LookupError(f"tree hash {exc.args[0]} was not prefetched") from None
 
 
-def prefetch_hashes(*uses: Callable[[HashReader], object]) -> PrefetchedHashReader:
+def prefetch_hashes(
+    *uses: Callable[[HashReader], object], model: type[models.Model] = TreeHash
+) -> PrefetchedHashReader:
     """Every stored hash that ``uses`` will read, in one query.
 
     Which hashes a tree hash or a proof needs depends only on the sizes and indexes, never
@@ -67,5 +75,5 @@ def prefetch_hashes(*uses: Callable[[HashReader], object]) -> PrefetchedHashRead
         use(recorder)
     wanted = sorted(set(recorder.wanted))
     return PrefetchedHashReader(
-        dict(zip(wanted, DatabaseHashReader().read_hashes(wanted), strict=True))
+        dict(zip(wanted, DatabaseHashReader(model=model).read_hashes(wanted), strict=True))
     )

@@ -28,9 +28,15 @@ def ledger_sequence_task() -> int:
 
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(Exception,), retry_backoff=True)
 def ledger_checkpoint_task() -> int | None:
-    """Beat: publish a checkpoint and gather witness cosignatures."""
-    from ledger.services import checkpoint_publish, ledger_sequence_all
+    """Beat: publish a checkpoint and gather witness cosignatures; then the index epoch.
+
+    The index log follows the checkpoint schedule: each run brings the label index up to the
+    checkpoint just published and appends its epoch (idempotent: an unchanged log adds none),
+    then sends the index log's checkpoint to the witnesses, which audit it.
+    """
+    from ledger.services import checkpoint_publish, index_epoch_publish, ledger_sequence_all
 
     ledger_sequence_all(batch_size=settings.LEDGER_BATCH_SIZE)
     checkpoint = checkpoint_publish(timeout=settings.LEDGER_WITNESS_TIMEOUT)
+    index_epoch_publish(timeout=settings.LEDGER_WITNESS_TIMEOUT)
     return None if checkpoint is None else checkpoint.tree_size

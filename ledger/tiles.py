@@ -14,25 +14,27 @@ from ledger.core.tiles import (
     hash_tile_data,
     tile_hash_indexes,
 )
-from ledger.models import Checkpoint, Entry, TreeHash
+from ledger.logs import ACCESS_LOG, LogTables
 from ledger.storage import DatabaseHashReader, PrefetchedHashReader
 
 __all__ = ["entry_bundle_data", "hash_tile_bytes", "tile_data", "tile_tree_size"]
 
 
-def tile_tree_size() -> int | None:
+def tile_tree_size(log: LogTables = ACCESS_LOG) -> int | None:
     """The tree size of the latest checkpoint, or None before the first one (one query)."""
     size: int | None = (
-        Checkpoint.objects.order_by("-id").values_list("tree_size", flat=True).first()
+        log.checkpoint_model._default_manager.order_by("-id")
+        .values_list("tree_size", flat=True)
+        .first()
     )
     return size
 
 
-def entry_bundle_data(bundle: EntryBundle) -> bytes:
+def entry_bundle_data(bundle: EntryBundle, log: LogTables = ACCESS_LOG) -> bytes:
     """The bundle's bytes (c2sp.org/tlog-tiles "Log entries") from the stored entries."""
     start = bundle.start
     rows = list(
-        Entry.objects.filter(index__gte=start, index__lt=start + bundle.width)
+        log.leaf_model._default_manager.filter(index__gte=start, index__lt=start + bundle.width)
         .order_by("index")
         .values_list("index", "data")
     )
@@ -41,7 +43,9 @@ def entry_bundle_data(bundle: EntryBundle) -> bytes:
     return encode_entry_bundle(bytes(data) for _, data in rows)
 
 
-def tile_data(*, resource: HashTile | EntryBundle, tree_size: int) -> bytes:
+def tile_data(
+    *, resource: HashTile | EntryBundle, tree_size: int, log: LogTables = ACCESS_LOG
+) -> bytes:
     """The bytes of a hash tile or entry bundle of the tree of ``tree_size`` entries.
 
     Raises ``ledger.core.tiles.TileUnavailable`` when that tree does not serve it (beyond the
@@ -49,11 +53,11 @@ def tile_data(*, resource: HashTile | EntryBundle, tree_size: int) -> bytes:
     """
     check_tile_available(resource, tree_size)
     if isinstance(resource, EntryBundle):
-        return entry_bundle_data(resource)
-    return hash_tile_bytes(resource)
+        return entry_bundle_data(resource, log)
+    return hash_tile_bytes(resource, log)
 
 
-def hash_tile_bytes(tile: HashTile) -> bytes:
+def hash_tile_bytes(tile: HashTile, log: LogTables = ACCESS_LOG) -> bytes:
     """The tile's hashes from the stored nodes (``ledger.core.tiles.hash_tile_data``), one query.
 
     A level 0 tile's leaf hashes and the nodes between them are one run of about ``2 * W``
@@ -61,8 +65,8 @@ def hash_tile_bytes(tile: HashTile) -> bytes:
     hashes lie far apart and are read by index.
     """
     if tile.level > 0:
-        return hash_tile_data(tile, DatabaseHashReader())
+        return hash_tile_data(tile, DatabaseHashReader(model=log.hash_model))
     indexes = tile_hash_indexes(tile)
-    rows = TreeHash.objects.filter(index__gte=indexes[0], index__lte=indexes[-1])
+    rows = log.hash_model._default_manager.filter(index__gte=indexes[0], index__lte=indexes[-1])
     found = {index: bytes(value) for index, value in rows.values_list("index", "hash")}
     return hash_tile_data(tile, PrefetchedHashReader(found))

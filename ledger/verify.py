@@ -4,11 +4,14 @@
     python -m ledger.verify --tiles DIR_OR_URL --key VKEY ... [--min-witnesses N] [--workers N]
     python -m ledger.verify --proof FILE --key LOGVKEY --key WITNESSVKEY --vrf-key VRFPUB
         [--min-witnesses N] [--identifier ID]
+    python -m ledger.verify --completeness FILE --key LOGVKEY --key WITNESSVKEY
+        --index-key INDEXVKEY --vrf-key VRFPUB [--min-witnesses N] [--identifier ID]
 
 The first checks a ``ledger-bundle/v1`` export (``ledger.core.verify``), the second a log
 served or exported as C2SP tlog-tiles (``ledger.core.tile_verify``), the third a person's
-``access-proof/v2`` download (``ledger.core.access_proof``), each against the keys given only
-(a bundle without ``--key`` falls back to its own keys and says so).  Exit codes: 0 valid
+``access-proof/v2`` download (``ledger.core.access_proof``), the fourth a person's
+``data-uses-completeness/v1`` download (``ledger.core.completeness``), each against the keys
+given only (a bundle without ``--key`` falls back to its own keys and says so).  Exit codes: 0 valid
 (one-line summary), 1 invalid (the first finding), 2 unreadable.
 Uses only the standard library and ``cryptography``.
 """
@@ -44,6 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--vrf-key", action="append", metavar="VRFPUB", help="trusted VRF key (with --proof)"
     )
+    parser.add_argument(
+        "--completeness",
+        metavar="FILE",
+        help="check a data-uses-completeness/v1 file (all of a person's reads) instead",
+    )
+    parser.add_argument(
+        "--index-key", action="append", metavar="VKEY", help="the index log's vkey (with "
+        "--completeness)"
+    )  # fmt: skip
     parser.add_argument("--identifier", help="with --proof: the proof must be about this one")
     parser.add_argument(
         "--key",
@@ -62,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.proof is not None:
         return _access_proof(parser, args)
+    if args.completeness is not None:
+        return _completeness(parser, args)
     if (args.bundle is None) == (args.tiles is None):
         parser.error("give a bundle file, --tiles DIR_OR_URL or --proof FILE")
     if args.tiles is not None:
@@ -127,6 +141,45 @@ def _access_proof(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     report = verify_access_proof(
         data,
         log_keys=log,
+        witness_keys=witnesses,
+        vrf_keys=args.vrf_key,
+        min_witnesses=minimum,
+        identifier=args.identifier,
+    )
+    if report.ok:
+        print(f"valid: {report.message}")
+    else:
+        print(f"invalid ({report.code}): {report.message}")
+    return report.exit_code
+
+
+def _completeness(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``--completeness``: keys from the command line only, as for ``--proof``."""
+    from ledger.core.completeness import verify_completeness
+    from ledger.core.signing import ALG_ED25519, KeyFormatError, parse_vkey
+
+    if not args.key or not args.vrf_key or not args.index_key:
+        parser.error(
+            "--completeness needs the log's key (--key), the index log's key (--index-key) "
+            "and the label key (--vrf-key)"
+        )
+    try:
+        keys = [parse_vkey(k) for k in args.key]
+    except (KeyFormatError, ValueError) as exc:
+        parser.error(f"--key: {exc}")
+    log = [k.vkey for k in keys if k.alg == ALG_ED25519]
+    witnesses = [k.vkey for k in keys if k.alg != ALG_ED25519]
+    minimum = args.min_witnesses if args.min_witnesses is not None else min(1, len(witnesses))
+    try:
+        with open(args.completeness, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        print(f"error: cannot read {args.completeness}: {exc.strerror}", file=sys.stderr)
+        return 2
+    report = verify_completeness(
+        data,
+        log_keys=log,
+        index_keys=args.index_key,
         witness_keys=witnesses,
         vrf_keys=args.vrf_key,
         min_witnesses=minimum,

@@ -24,6 +24,7 @@ from ledger.core.tiles import (
     TileUnavailable,
     parse_tile_path,
 )
+from ledger.logs import ACCESS_LOG, INDEX_LOG, LogTables
 from ledger.tiles import tile_data, tile_tree_size
 
 #: c2sp.org/tlog-tiles "Merkle Tree", "Log entries": full tiles and bundles never change.
@@ -33,9 +34,12 @@ CACHE_PARTIAL = "public, max-age=10"
 
 
 @require_GET
-def checkpoint(request: HttpRequest) -> HttpResponse:
-    """The latest checkpoint: C2SP signed note, log signature then witness cosignatures."""
-    latest = selectors.checkpoint_latest()
+def checkpoint(request: HttpRequest, log: LogTables = ACCESS_LOG) -> HttpResponse:
+    """The latest checkpoint: C2SP signed note, log signature then witness cosignatures.
+
+    ``/ledger/checkpoint`` for the access log, ``/ledger/index/checkpoint`` for the index log.
+    """
+    latest = selectors.checkpoint_latest(log=log)
     if latest is None:
         return HttpResponse(
             "No checkpoint has been published yet.\n", status=404, content_type="text/plain"
@@ -104,6 +108,7 @@ class TileApi(PublicLedgerApi):
     """
 
     schema = None  # bytes, not part of the JSON API's OpenAPI description
+    log: LogTables = ACCESS_LOG  # INDEX_LOG under /ledger/index/
     renderer_classes = [JSONRenderer]
     content_negotiation_class = AnyAcceptNegotiation
 
@@ -117,11 +122,11 @@ class TileApi(PublicLedgerApi):
                     "tile/entries/<N>[.p/<W>]."
                 )
             )
-        size = tile_tree_size()
+        size = tile_tree_size(self.log)
         if size is None:
             return _not_found(_("No checkpoint has been published yet."))
         try:
-            data = tile_data(resource=resource, tree_size=size)
+            data = tile_data(resource=resource, tree_size=size, log=self.log)
         except TileUnavailable as exc:
             return _unavailable(exc, path, size)
         response = HttpResponse(data, content_type="application/octet-stream")
@@ -130,6 +135,18 @@ class TileApi(PublicLedgerApi):
             gzip = GZipMiddleware(lambda _request: response)
             return gzip.process_response(request._request, response)
         return response
+
+
+@require_GET
+def index_checkpoint(request: HttpRequest) -> HttpResponse:
+    """The index log's latest checkpoint (docs/ledger-formats.md section 9)."""
+    return checkpoint(request, log=INDEX_LOG)
+
+
+class IndexTileApi(TileApi):
+    """The index log's C2SP tlog-tiles: ``/ledger/index/tile/...``."""
+
+    log = INDEX_LOG
 
 
 @require_GET

@@ -10,6 +10,6 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         # Its notices in the one inbox (/my/notifications/).
         from policies.inbox import PolicyNotices
-        from portal.core.inbox import inbox_source_register
+        from portal.accounts.inbox import inbox_source_register
 
         inbox_source_register(PolicyNotices())

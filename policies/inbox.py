@@ -1,5 +1,5 @@
 """Policy messages (pushed matches, 免申即享 grants and invitations) in the one inbox
-(``portal.core.inbox``). They belong to firms: a person sees those of the firms they may file
+(``portal.accounts.inbox``). They belong to firms: a person sees those of the firms they may file
 for now."""
 
 from django.urls import reverse
@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from policies import selectors, services
+from portal.accounts.inbox import InboxCounts, InboxItem, counts_of
 from portal.accounts.models import User
 from portal.core.bilingual import lang_marked
-from portal.core.inbox import InboxCounts, InboxItem, counts_of
 
 
 class PolicyNotices:

@@ -302,6 +302,15 @@ LEDGER_LOG_KEY_NAME = LEDGER_ORIGIN
 LEDGER_VRF_KEY_ENV = "LEDGER_VRF_KEY"
 LEDGER_VRF_KEY_FILE = env.str("LEDGER_VRF_KEY_FILE", default=str(VAR_DIR / "keys" / "vrf.key"))
 LEDGER_VRF_KEY_NAME = env.str("LEDGER_VRF_KEY_NAME", default=LEDGER_ORIGIN + "/vrf")
+# The index log (completeness, docs/ledger.md): its own origin and key, same formats.
+LEDGER_INDEX_ORIGIN = env.str("LEDGER_INDEX_ORIGIN", default="portal.localhost/access-index/v1")
+LEDGER_INDEX_KEY_ENV = "LEDGER_INDEX_KEY"
+LEDGER_INDEX_KEY_FILE = env.str(
+    "LEDGER_INDEX_KEY_FILE", default=str(VAR_DIR / "keys" / "index-log.skey")
+)
+# Probe counters beyond a person's last read whose absence the browser checks: the next few,
+# then every power of two up to this (a skipped counter is caught).
+LEDGER_COMPLETENESS_MAX_PROBE = env.int("LEDGER_COMPLETENESS_MAX_PROBE", default=65536)
 # Secret of the keyed hash (HMAC-SHA-256) that finds a person's rows in the private tables
 # (never in a public entry).
 LEDGER_SUBJECT_SECRET = env.str("LEDGER_SUBJECT_SECRET", default="")

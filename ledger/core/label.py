@@ -20,6 +20,7 @@ __all__ = [
     "LabelError",
     "label_alpha",
     "label_from_beta",
+    "label_from_proof",
     "prove_label",
     "verify_label",
 ]
@@ -101,3 +102,18 @@ def verify_label(
     if not hmac.compare_digest(label_from_beta(beta), label_hex):
         raise LabelError("the VRF proof is valid but proves a different label")
     return True
+
+
+def label_from_proof(
+    public: VRFPublicKey, namespace: str, identifier: str, counter: int, proof: bytes
+) -> str:
+    """The label ``proof`` proves for this input under ``public`` (64 lowercase hex).
+
+    For a label the verifier does not hold yet, e.g. a counter whose absence from the label
+    index it checks. Raises :class:`LabelError` if the proof does not verify.
+    """
+    alpha = label_alpha(namespace, identifier, counter)
+    try:
+        return label_from_beta(public.verify(alpha, proof))
+    except VRFError as exc:
+        raise LabelError(f"VRF proof refused: {exc}") from None

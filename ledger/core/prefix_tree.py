@@ -109,11 +109,19 @@ class IndexValue(NamedTuple):
 
 
 class Node(NamedTuple):
-    """A stored node: its hash and, for a leaf, its key and value (``None`` for a parent)."""
+    """A stored node: its hash and, for a leaf, its key and value (``None`` for a parent).
+
+    A parent also carries its two children's hashes (``left``, ``right``): a search then
+    reads only the nodes on its path, never their siblings, whose hashes are in the parent
+    (half the lookups of an insert or a proof). A parent stored without them (``None``) is
+    still read correctly, by looking its children up.
+    """
 
     hash: bytes
     key: bytes | None = None
     value: IndexValue | None = None
+    left: bytes | None = None
+    right: bytes | None = None
 
 
 class NodeReader(Protocol):
@@ -148,14 +156,19 @@ def parent_hash(left: bytes, right: bytes) -> bytes:
     return _sha256(_PARENT + left + right).digest()
 
 
+# Per depth: the id's two depth bytes, the padding shift and the byte length of the path (the
+# hot path of every insert and proof computes ids; precomputing these halves its cost).
+_ID_PARTS = [(d.to_bytes(2, "big"), 8 * ((d + 7) >> 3) - d, (d + 7) >> 3) for d in range(_BITS + 1)]
+
+
 def node_id(prefix: int, depth: int) -> bytes:
     """Path id of the node at ``depth`` whose path is the ``depth``-bit integer ``prefix``.
 
     ``uint16 BE depth || prefix bits`` padded with zero bits to whole bytes (the root is
     ``00 00``; depth 9, prefix 0b101000001 is ``00 09 a0 80``).
     """
-    n = (depth + 7) >> 3
-    return depth.to_bytes(2, "big") + (prefix << (8 * n - depth)).to_bytes(n, "big")
+    head, shift, n = _ID_PARTS[depth]
+    return head + (prefix << shift).to_bytes(n, "big")
 
 
 def _check_key(key: object) -> bytes:
@@ -250,12 +263,19 @@ def _build(items: Sequence[_Item], lo: int, hi: int, depth: int, out: dict[bytes
     shift = _BITS - 1 - split
     pivot = ((first >> shift) | 1) << shift
     mid = bisect_left(items, pivot, lo + 1, hi, key=lambda item: item[0])
-    h = parent_hash(_build(items, lo, mid, split + 1, out), _build(items, mid, hi, split + 1, out))
-    out[node_id(first >> (_BITS - split), split)] = Node(h)
+    left_h = _build(items, lo, mid, split + 1, out)
+    right_h = _build(items, mid, hi, split + 1, out)
+    h = parent_hash(left_h, right_h)
+    out[node_id(first >> (_BITS - split), split)] = Node(h, None, None, left_h, right_h)
     for j in range(split - 1, depth - 1, -1):  # the node at depth j + 1 is j's left or right
         right = (first >> (_BITS - 1 - j)) & 1
-        h = parent_hash(EMPTY_HASH, h) if right else parent_hash(h, EMPTY_HASH)
-        out[node_id(first >> (_BITS - j), j)] = Node(h)
+        below = h
+        if right:
+            h = parent_hash(EMPTY_HASH, below)
+            out[node_id(first >> (_BITS - j), j)] = Node(h, None, None, EMPTY_HASH, below)
+        else:
+            h = parent_hash(below, EMPTY_HASH)
+            out[node_id(first >> (_BITS - j), j)] = Node(h, None, None, below, EMPTY_HASH)
     return h
 
 
@@ -279,15 +299,14 @@ class _View:
         self.nodes: dict[bytes, Node | None] = {}
 
     def load(self, keys: Iterable[int], depth: int) -> None:
-        """Read the nodes on ``keys``' paths, and their siblings, for ``read_ahead`` levels."""
+        """Read the nodes on ``keys``' paths for ``read_ahead`` levels (siblings' hashes are
+        in their parents; a parent stored without them has its children read when needed)."""
         wanted: set[bytes] = set()
         stop = min(depth + self.read_ahead, _BITS + 1)
         for d in range(depth, stop):
             shift = _BITS - d
             for prefix in {key >> shift for key in keys}:
                 wanted.add(node_id(prefix, d))
-                if d:
-                    wanted.add(node_id(prefix ^ 1, d))
         wanted.difference_update(self.nodes)
         if not wanted:
             return
@@ -304,6 +323,17 @@ class _View:
                 found = self.reader.read_nodes(self.version, [i])
                 self.nodes[i] = found.get(i)
         return self.nodes[i]
+
+
+def _child_hash(view: _View, parent: Node, side: int, prefix: int, depth: int) -> bytes:
+    """The hash of a child no key goes to: from its parent, or read (older layout)."""
+    stored = parent.left if side == 0 else parent.right
+    if stored is not None:
+        return stored
+    found = view.reader.read_nodes(view.version, [node_id(prefix, depth)]).get(
+        node_id(prefix, depth)
+    )
+    return found.hash if found is not None else EMPTY_HASH
 
 
 def _split(keys: Sequence[int], lo: int, hi: int, prefix: int, depth: int) -> int:
@@ -395,16 +425,16 @@ class PrefixTree:
         mid = _split(keys, lo, hi, prefix, depth)
         left_prefix, right_prefix = prefix << 1, (prefix << 1) | 1
         hashes: list[bytes] = []
-        for child_prefix, a, b in ((left_prefix, lo, mid), (right_prefix, mid, hi)):
-            child = view.get(child_prefix, depth + 1, keys, lo, hi)
+        for side, child_prefix, a, b in ((0, left_prefix, lo, mid), (1, right_prefix, mid, hi)):
             if a < b:
+                child = view.get(child_prefix, depth + 1, keys, lo, hi)
                 hashes.append(
                     self._merge(view, items, keys, a, b, child_prefix, depth + 1, child, out)
                 )
             else:
-                hashes.append(child.hash if child is not None else EMPTY_HASH)
+                hashes.append(_child_hash(view, existing, side, child_prefix, depth + 1))
         h = parent_hash(hashes[0], hashes[1])
-        out[node_id(prefix, depth)] = Node(h)
+        out[node_id(prefix, depth)] = Node(h, None, None, hashes[0], hashes[1])
         return h
 
     def get(self, key: bytes, *, version: int) -> IndexValue | None:
@@ -466,13 +496,16 @@ class PrefixTree:
                     values[key] = None
             return
         mid = _split(keys, lo, hi, prefix, depth)
-        for child_prefix, a, b in ((prefix << 1, lo, mid), ((prefix << 1) | 1, mid, hi)):
-            child = view.get(child_prefix, depth + 1, keys, lo, hi)
+        for side, child_prefix, a, b in (
+            (0, prefix << 1, lo, mid),
+            (1, (prefix << 1) | 1, mid, hi),
+        ):
             if a < b:
+                child = view.get(child_prefix, depth + 1, keys, lo, hi)
                 self._prove(view, keys, a, b, child_prefix, depth + 1, child, results, values,
                             elements)  # fmt: skip
             else:
-                elements.append(child.hash if child is not None else EMPTY_HASH)
+                elements.append(_child_hash(view, node, side, child_prefix, depth + 1))
 
     def prove_membership(self, key: bytes, *, version: int) -> tuple[IndexValue, bytes]:
         """(value, proof) of a key in the index; :class:`PrefixTreeError` if it is absent."""

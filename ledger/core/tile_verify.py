@@ -75,6 +75,7 @@ __all__ = [
     "TileSource",
     "entry_prev",
     "open_source",
+    "read_entries",
     "verify_tiles",
 ]
 
@@ -228,6 +229,22 @@ def _read_entries(source: TileSource, bundle: EntryBundle) -> list[bytes]:
     except TileError as exc:
         raise TileError(f"{path}: {exc}") from None
     return entries[: bundle.width]
+
+
+def read_entries(source: TileSource, start: int, end: int) -> list[bytes]:
+    """Entries ``[start, end)`` of a tiled log, from its entry bundles (one read per bundle).
+
+    The last bundle is read as the partial ``.p/<end mod 256>`` one, or from its full bundle
+    once that exists. Raises :class:`SourceError` or ``TileError``.
+    """
+    out: list[bytes] = []
+    first = start // TILE_WIDTH
+    for n in range(first, (end + TILE_WIDTH - 1) // TILE_WIDTH):
+        width = min(TILE_WIDTH, end - n * TILE_WIDTH)
+        entries = _read_entries(source, EntryBundle(n, width))
+        lo = start - n * TILE_WIDTH if n == first else 0
+        out.extend(entries[lo:])
+    return out
 
 
 def _read_hashes(source: TileSource, tile: HashTile) -> list[bytes]:

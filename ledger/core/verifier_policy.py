@@ -12,8 +12,13 @@ ledger_verifier_policy --out FILE`` and looks like::
       "log_keys": ["<vkey, type 0x01>", ...],
       "witness_keys": ["<vkey, type 0x04>", ...],
       "quorum": <witness cosignatures required>,
-      "vrf_keys": ["<VRF public key name+hash8+base64>", ...]
+      "vrf_keys": ["<VRF public key name+hash8+base64>", ...],
+      "index_origin": "<the index log's checkpoint origin line>",
+      "index_log_keys": ["<vkey, type 0x01>", ...]
     });
+
+The index log's origin and keys (completeness, docs/ledger.md) are optional: a policy without
+them checks the rows but cannot say that they are all of a person's recorded reads.
 
 Keys are checked (C2SP signed-note vkeys, :mod:`ledger.core.vrf` key text) before they are
 written, so a typo fails here, not in every visitor's browser.
@@ -46,6 +51,8 @@ class VerifierPolicy:
     witness_keys: tuple[str, ...]
     quorum: int
     vrf_keys: tuple[str, ...]
+    index_origin: str = ""
+    index_log_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.origin or "\n" in self.origin:
@@ -57,6 +64,14 @@ class VerifierPolicy:
                 parse_vrf_public(key)
         except (KeyFormatError, ValueError) as exc:
             raise PolicyError(f"a key does not parse: {exc}") from None
+        try:
+            index_keys = [parse_vkey(k) for k in self.index_log_keys]
+        except (KeyFormatError, ValueError) as exc:
+            raise PolicyError(f"an index log key does not parse: {exc}") from None
+        if any(k.alg != ALG_ED25519 for k in index_keys):
+            raise PolicyError("index log keys are Ed25519 (type 0x01) vkeys")
+        if bool(self.index_origin) != bool(index_keys) or "\n" in self.index_origin:
+            raise PolicyError("the index log needs both its origin (one line) and its key(s)")
         if not logs or any(k.alg != ALG_ED25519 for k in logs):
             raise PolicyError("at least one log key, each an Ed25519 (type 0x01) vkey")
         if any(k.alg != ALG_COSIGNATURE_V1 for k in witnesses):
@@ -77,6 +92,8 @@ class VerifierPolicy:
             "witness_keys": list(self.witness_keys),
             "quorum": self.quorum,
             "vrf_keys": list(self.vrf_keys),
+            "index_origin": self.index_origin,
+            "index_log_keys": list(self.index_log_keys),
         }
 
     def to_module(self) -> str:
@@ -97,9 +114,13 @@ class VerifierPolicy:
         witness_keys: Sequence[str],
         vrf_keys: Sequence[str],
         quorum: int,
+        index_origin: str = "",
+        index_log_keys: Sequence[str] = (),
     ) -> VerifierPolicy:
         """A policy from key lists (duplicates dropped, order kept)."""
         return cls(
+            index_origin=index_origin,
+            index_log_keys=tuple(dict.fromkeys(index_log_keys)),
             origin=origin,
             log_keys=tuple(dict.fromkeys(log_keys)),
             witness_keys=tuple(dict.fromkeys(witness_keys)),

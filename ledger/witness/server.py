@@ -15,6 +15,14 @@ different root; 422 consistency proof does not verify.
 
 State (the latest cosigned checkpoint per origin) is a JSON file replaced atomically (temporary
 file, fsync, ``os.replace``) under a lock, so check-and-update is atomic and survives restarts.
+Index-auditor mode (``IndexAudit``): checkpoints of the index log (docs/ledger-formats.md
+section 9) are co-signed only after the witness has read the index log's new leaves and the
+access log's entries from their C2SP tlog-tiles and rebuilt the label index from the labels
+alone (``ledger.core.index_log.IndexAuditor``): a leaf whose index root is not exactly the
+prefix tree of the log's labels, a log with a duplicate label, or a leaf that binds another
+access-log root gets 422 with the reason (``index audit failed: <code>: <message>``); tiles
+that cannot be read get 503.
+
 Standard library and ``cryptography`` only; also provides the :func:`add_checkpoint` client.
 """
 
@@ -35,14 +43,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ledger.core.checkpoint import Checkpoint, CheckpointError, cosign
+from ledger.core.index_log import IndexAuditError, IndexAuditor
 from ledger.core.merkle import EMPTY_ROOT, HASH_SIZE
 from ledger.core.notes import NoteError, open_note
 from ledger.core.proofs import ProofError, verify_consistency
 from ledger.core.signing import ALG_COSIGNATURE_V1, ALG_ED25519, SigningKey, VerifierKey
+from ledger.core.tile_verify import SourceError, TileSource, read_entries
+from ledger.core.tiles import TileError
 
 __all__ = [
     "MAX_BODY",
     "MAX_PROOF_LINES",
+    "IndexAudit",
     "Witness",
     "WitnessClientError",
     "WitnessConflict",
@@ -70,6 +82,15 @@ def _error(status: int, message: str) -> WitnessResult:
     return WitnessResult(status, message + "\n")
 
 
+@dataclass(frozen=True)
+class IndexAudit:
+    """Index-auditor mode: which origin is the index log, and where both logs' tiles are."""
+
+    index_origin: str
+    access_tiles: TileSource
+    index_tiles: TileSource
+
+
 class Witness:
     """Witness state and the add-checkpoint decision (c2sp.org/tlog-witness)."""
 
@@ -79,6 +100,7 @@ class Witness:
         log_keys: Iterable[VerifierKey],
         state_path: str | os.PathLike[str],
         clock: Callable[[], float] = time.time,
+        index_audit: IndexAudit | None = None,
     ) -> None:
         if key.alg != ALG_COSIGNATURE_V1:
             raise ValueError("the witness key must be a cosignature (type 0x04) key")
@@ -93,6 +115,10 @@ class Witness:
         self.clock = clock
         self.lock = threading.Lock()
         self.state: dict[str, dict[str, object]] = self._load()
+        self.index_audit = index_audit
+        if index_audit is not None and index_audit.index_origin not in self.logs:
+            raise ValueError("the index log's key must be one of the trusted log keys")
+        self.auditor: IndexAuditor | None = None
 
     def _load(self) -> dict[str, dict[str, object]]:
         try:
@@ -197,6 +223,10 @@ class Witness:
                     )
                 except ProofError as exc:
                     return _error(422, f"consistency proof does not verify: {exc}")
+            if self.index_audit is not None and checkpoint.origin == self.index_audit.index_origin:
+                refused = self._audit_index(checkpoint)
+                if refused is not None:
+                    return refused
             self.state[checkpoint.origin] = {
                 "size": checkpoint.size,
                 "root": base64.b64encode(checkpoint.root_hash).decode("ascii"),
@@ -205,6 +235,29 @@ class Witness:
             self._save()
             line = cosign(checkpoint.to_text(), self.key, int(self.clock()))
         return WitnessResult(200, line)
+
+    def _audit_index(self, checkpoint: Checkpoint) -> WitnessResult | None:
+        """Audit the index log up to ``checkpoint`` (under the lock); None if it passes."""
+        assert self.index_audit is not None
+        audit = self.index_audit
+        auditor = self.auditor
+        if auditor is None or auditor.broken or auditor.index_log.size > checkpoint.size:
+            auditor = IndexAuditor(now=self.clock)
+        try:
+            leaves = read_entries(audit.index_tiles, auditor.index_log.size, checkpoint.size)
+            auditor.audit(
+                leaves,
+                checkpoint.root_hash,
+                lambda start, end: read_entries(audit.access_tiles, start, end),
+            )
+        except IndexAuditError as exc:
+            self.auditor = None
+            return _error(422, f"index audit failed: {exc.code}: {exc.message}")
+        except (SourceError, TileError) as exc:
+            self.auditor = None
+            return _error(503, f"index audit: cannot read the logs' tiles: {exc}")
+        self.auditor = auditor
+        return None
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -177,20 +177,31 @@ def _verifier_policy_errors() -> list[Error]:
 
 
 def _log_key_errors() -> list[Error]:
-    return _key_file_errors(
-        what="ledger log key",
-        env_name=settings.LEDGER_LOG_KEY_ENV,
-        file=settings.LEDGER_LOG_KEY_FILE,
-        hint="Make the key with `manage.py ledger_keys --out FILE` and set LEDGER_LOG_KEY_FILE "
-        "(mode 0600), or set LEDGER_LOG_KEY (docs/deploy.md, Keys).",
-        id="portal.E005",
-    ) + _key_file_errors(
-        what="ledger VRF key",
-        env_name=settings.LEDGER_VRF_KEY_ENV,
-        file=settings.LEDGER_VRF_KEY_FILE,
-        hint="Make the key with `manage.py ledger_keys --vrf --out FILE` and set "
-        "LEDGER_VRF_KEY_FILE (mode 0600), or set LEDGER_VRF_KEY (docs/deploy.md, Keys).",
-        id="portal.E007",
+    return (
+        _key_file_errors(
+            what="ledger log key",
+            env_name=settings.LEDGER_LOG_KEY_ENV,
+            file=settings.LEDGER_LOG_KEY_FILE,
+            hint="Make the key with `manage.py ledger_keys --out FILE` and set LEDGER_LOG_KEY_FILE "
+            "(mode 0600), or set LEDGER_LOG_KEY (docs/deploy.md, Keys).",
+            id="portal.E005",
+        )
+        + _key_file_errors(
+            what="ledger VRF key",
+            env_name=settings.LEDGER_VRF_KEY_ENV,
+            file=settings.LEDGER_VRF_KEY_FILE,
+            hint="Make the key with `manage.py ledger_keys --vrf --out FILE` and set "
+            "LEDGER_VRF_KEY_FILE (mode 0600), or set LEDGER_VRF_KEY (docs/deploy.md, Keys).",
+            id="portal.E007",
+        )
+        + _key_file_errors(
+            what="index log key",
+            env_name=settings.LEDGER_INDEX_KEY_ENV,
+            file=settings.LEDGER_INDEX_KEY_FILE,
+            hint="Make the key with `manage.py ledger_keys --index --out FILE` and set "
+            "LEDGER_INDEX_KEY_FILE (mode 0600), or set LEDGER_INDEX_KEY (docs/deploy.md, Keys).",
+            id="portal.E010",
+        )
     )
 
 

@@ -9,7 +9,7 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         # Its notices in the one inbox (/my/notifications/).
-        from portal.core.inbox import inbox_source_register
+        from portal.accounts.inbox import inbox_source_register
         from portal.exchange.inbox import ObjectionNotices, ReadNotices
 
         inbox_source_register(ObjectionNotices())

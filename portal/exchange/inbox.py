@@ -1,4 +1,4 @@
-"""Objection notices and notices of unsealed reads in the one inbox (``portal.core.inbox``)."""
+"""Objection notices and notices of unsealed reads in the one inbox (``portal.accounts.inbox``)."""
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -6,9 +6,9 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from portal.accounts.inbox import InboxCounts, InboxItem, counts_of
 from portal.accounts.models import User
 from portal.core.bilingual import lang_marked
-from portal.core.inbox import InboxCounts, InboxItem, counts_of
 from portal.exchange import selectors
 from portal.exchange.objections import objection_notices_mark_read
 from portal.exchange.unsealing import read_notice_mark_read

@@ -11,6 +11,11 @@ urlpatterns = [
         views.data_use_verification,
         name="data_use_verification",
     ),
+    path(
+        "my/data-uses/completeness.json",
+        views.data_use_completeness,
+        name="data_use_completeness",
+    ),
     path("my/data-uses/<uuid:event_id>/proof", views.data_use_proof, name="data_use_proof"),
     # The data-uses page links each access here; an open objection to it is shown instead.
     path(

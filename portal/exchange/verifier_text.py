@@ -6,6 +6,7 @@ inline scripts, so the page hands it these strings in a JSON script element (dat
 script reports has its sentence here (docs/browser-verifier.md, "Reasons").
 """
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -29,6 +30,25 @@ def verifier_reasons() -> dict[str, str]:
         "page_mismatch": _("the page shows other details than the ledger holds"),
         "missing": _("the portal sent no proof for this row"),
         "network": _("the verification data could not be loaded"),
+        "index_policy": _("this verifier does not know the ledger's label index"),
+        "index_format": _("the completeness proof cannot be read"),
+        "index_checkpoint_format": _("the label index's checkpoint cannot be read"),
+        "index_checkpoint_origin": _("the label index's checkpoint is from another ledger"),
+        "index_checkpoint_signature": _("the label index is not signed by its key"),
+        "index_witness_signature": _("a witness's co-signature on the label index is forged"),
+        "index_witness_quorum": _(
+            "too few independent witnesses checked and co-signed the label index"
+        ),
+        "index_leaf": _("the label index's entry cannot be read"),
+        "index_inclusion": _("the label index's entry is not in its co-signed checkpoint"),
+        "log_binding": _("the label index was not built from the ledger checked above"),
+        "counters": _("your reads are not numbered 0, 1, 2 … without a gap"),
+        "probes": _("the portal did not prove that there are no further reads"),
+        "index_proof": _(
+            "the label index does not match the list: a read is missing or another is hidden"
+        ),
+        "identifier": _("the completeness proof is about someone else"),
+        "list_mismatch": _("a row on this page is not the read the label index holds"),
         "internal": _("the check could not run in this browser"),
     }
 
@@ -49,5 +69,23 @@ def verifier_strings() -> dict[str, object]:
             "confirmed; you can object to them or keep the proof files."
         ),
         "summary_nothing": _("Nothing on this page is in a co-signed checkpoint yet."),
+        "completeness_checking": _("Checking that this list is complete…"),
+        "completeness_ok": _(
+            "These are all the recorded reads of your data up to {time}: {n} in all, "
+            "confirmed by the ledger's label index, which {witnesses} independent witness(es) "
+            "rebuilt from the public ledger and co-signed."
+        ),
+        "completeness_none": _(
+            "There are no recorded reads of your data up to {time}: the ledger's label index, "
+            "rebuilt and co-signed by {witnesses} independent witness(es), holds none of your "
+            "labels."
+        ),
+        "completeness_not_yet": _(
+            "The ledger's label index is not published yet; completeness is checked later."
+        ),
+        "completeness_failed": _(
+            "Your browser could not confirm that this list is complete: {reason}."
+        ),
+        "locale": "en" if get_language() == "en" else "zh-CN",
         "reasons": verifier_reasons(),
     }

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ledger import subject_log
+from ledger import completeness, subject_log
 from ledger.models import ReadDetails
 from ledger.subject_log import LoggedRead
 from portal.accounts.models import Firm, User
@@ -74,6 +75,7 @@ def data_uses(request: HttpRequest) -> HttpResponse:
             "firm": firm,
             "verifier_strings": verifier_strings(),
             "origin": settings.LEDGER_ORIGIN,
+            "completeness_ready": completeness.completeness_ready(),
         },
     )
 
@@ -107,6 +109,56 @@ def data_use_verification(request: HttpRequest) -> HttpResponse:
     _page, reads = _reads_page(request, identifier)
     data = subject_log.subject_verification(identifier=identifier, reads=reads, since=since)
     return _no_store(JsonResponse(data))
+
+
+@login_required
+@require_GET
+@gzip_page
+def data_use_completeness(request: HttpRequest) -> HttpResponse:
+    """The person's own completeness proof (``data-uses-completeness/v1``, JSON, never cached).
+
+    Same access rule as the page: only the signed-in person's (or their firm's) own subject.
+    Sent gzip-compressed when the browser accepts it (about 40 % smaller: base64 of hashes);
+    nothing the requester sends is reflected in it, so compression reveals nothing (BREACH).
+    ``?log_size=N`` names the access-log checkpoint the rows were checked against;
+    ``?download=1`` serves it as a file for ``python -m ledger.verify --completeness``.
+    """
+    identifier, _firm = _subject_of(request)
+    size_text = request.GET.get("log_size")
+    if size_text is not None and (not size_text.isascii() or not size_text.isdigit()):
+        return _no_store(
+            JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": _("Bad request"),
+                    "status": 400,
+                    "detail": _("log_size must be a tree size (a whole number)."),
+                },
+                status=400,
+                content_type="application/problem+json",
+            )
+        )
+    try:
+        data = completeness.subject_completeness(
+            identifier=identifier, log_size=None if size_text is None else int(size_text)
+        )
+    except completeness.CompletenessNotReady:
+        return _no_store(
+            JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": _("Not yet available"),
+                    "status": 404,
+                    "detail": _("The label index has not been published yet; try shortly."),
+                },
+                status=404,
+                content_type="application/problem+json",
+            )
+        )
+    response = _no_store(JsonResponse(data))
+    if request.GET.get("download") == "1":
+        response["Content-Disposition"] = 'attachment; filename="completeness-proof.json"'
+    return response
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

@@ -9,7 +9,7 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         # Its notices in the one inbox (/my/notifications/).
-        from portal.core.inbox import inbox_source_register
+        from portal.accounts.inbox import inbox_source_register
         from portal.services.inbox import ApplicationNotices
 
         inbox_source_register(ApplicationNotices())

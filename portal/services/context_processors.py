@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
+from portal.accounts.inbox import inbox_unread_count
 from portal.accounts.models import User
-from portal.core.inbox import inbox_unread_count
 
 
 def unread_notices(request: HttpRequest) -> dict[str, object]:

@@ -1,12 +1,12 @@
-"""Application notices in the one inbox (``portal.core.inbox``)."""
+"""Application notices in the one inbox (``portal.accounts.inbox``)."""
 
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from portal.accounts.inbox import InboxCounts, InboxItem, counts_of
 from portal.accounts.models import User
 from portal.core.bilingual import lang_marked
-from portal.core.inbox import InboxCounts, InboxItem, counts_of
 from portal.services import selectors, services
 
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.identity import mask_resident_id
+from portal.accounts.inbox import InboxList, inbox_mark_read
 from portal.accounts.models import FirmRepresentative, User
 from portal.core.bilingual import with_content
-from portal.core.inbox import InboxList, inbox_mark_read
 from portal.exchange.models import Dataset
 from portal.exchange.records import record_facts
 from portal.services import access, selectors, services

@@ -214,7 +214,9 @@ export async function verifyCheckpoint(note, policy) {
 export async function loadPolicy(policy) {
   const logKeys = await Promise.all(policy.log_keys.map(parseVkey));
   const witnessKeys = await Promise.all(policy.witness_keys.map(parseVkey));
-  if (logKeys.some((k) => k.alg !== ALG_ED25519)) {
+  // The index log (completeness): optional; a policy without it checks rows only.
+  const indexLogKeys = await Promise.all((policy.index_log_keys ?? []).map(parseVkey));
+  if ([...logKeys, ...indexLogKeys].some((k) => k.alg !== ALG_ED25519)) {
     throw new VerificationError("policy_key", "a policy log key is not an Ed25519 note key");
   }
   if (witnessKeys.some((k) => k.alg !== ALG_COSIGNATURE_V1)) {
@@ -226,6 +228,8 @@ export async function loadPolicy(policy) {
     witnessKeys,
     quorum: policy.quorum,
     vrfKeys: await Promise.all(policy.vrf_keys.map(parseVrfKey)),
+    indexOrigin: policy.index_origin ?? "",
+    indexLogKeys,
   });
 }
 

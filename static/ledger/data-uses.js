@@ -9,6 +9,7 @@
 
 import { POLICY } from "/ledger/verifier-policy.js";
 import { loadPolicy } from "./checkpoint.js";
+import { rowsMismatch, verifyCompleteness } from "./completeness.js";
 import { verifyPerson } from "./person-verify.js";
 
 const STORAGE_PREFIX = "access-ledger/last-checkpoint/";
@@ -107,6 +108,8 @@ async function run(table, strings) {
   if (firstFailure !== null) {
     status.textContent = fill(strings.summary_failed, { reason: reasonOf(firstFailure) });
     status.className = "verify-status failed";
+  } else if (trs.length === 0) {
+    status.hidden = true; // no rows to check: the completeness line below says what there is
   } else if (checked === 0) {
     status.textContent = strings.summary_nothing;
   } else {
@@ -119,11 +122,77 @@ async function run(table, strings) {
   }
   if (outcome.seen !== null && outcome.logError === null) saveSeen(origin, outcome.seen);
   const root = document.documentElement;
+  const section = document.getElementById("completeness");
+  if (section?.dataset.completenessUrl) {
+    root.dataset.completenessCheck = await checkComplete(section, strings, policy, data, outcome);
+  } else if (section !== null) {
+    document.getElementById("completeness-status").textContent = strings.completeness_not_yet;
+    root.dataset.completenessCheck = "not_yet";
+  }
   root.dataset.ledgerCheckMs = String(Math.round(performance.now() - started));
   root.dataset.ledgerCheck = firstFailure === null ? "ok" : "failed";
 }
 
-const table = document.querySelector("table.data-uses[data-verification-url]");
+function when(seconds, strings) {
+  const date = new Date(seconds * 1000);
+  return date.toLocaleString(strings.locale, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** Completeness: are the rows all the recorded reads? Writes #completeness-status. */
+async function checkComplete(section, strings, policy, data, outcome) {
+  const status = document.getElementById("completeness-status");
+  if (status === null) return "nothing";
+  const reasons = strings.reasons;
+  const say = (state, text) => {
+    status.textContent = text;
+    status.className = `verify-status ${state}`;
+    status.dataset.state = state;
+  };
+  say("", strings.completeness_checking);
+  if (outcome.logError !== null || outcome.checkpoint === null) {
+    say("failed", fill(strings.completeness_failed, { reason: reasons[outcome.logError?.code] ?? reasons.internal }));
+    return "failed";
+  }
+  let proof;
+  try {
+    const url = new URL(section.dataset.completenessUrl, location.href);
+    url.searchParams.set("log_size", String(outcome.checkpoint.size));
+    const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    if (response.status === 404) {
+      say("pending", strings.completeness_not_yet);
+      return "not_yet";
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    proof = await response.json();
+  } catch (err) {
+    console.error("completeness:", err);
+    say("failed", fill(strings.completeness_failed, { reason: reasons.network }));
+    return "failed";
+  }
+  try {
+    if (proof.identifier !== data.identifier) {
+      throw Object.assign(new Error("the proof is about someone else"), { code: "identifier" });
+    }
+    const result = await verifyCompleteness(policy, proof, outcome.checkpoint);
+    if ((await rowsMismatch(data.rows, outcome.rows, result)) !== null) {
+      throw Object.assign(new Error("a row is not the index's"), { code: "list_mismatch" });
+    }
+    const values = { n: result.reads, time: when(result.time, strings), witnesses: result.witnesses };
+    say("ok", fill(result.reads === 0 ? strings.completeness_none : strings.completeness_ok, values));
+    status.dataset.reads = String(result.reads);
+    return "ok";
+  } catch (err) {
+    console.warn("completeness check failed:", err?.code, err?.message);
+    status.dataset.reason = err?.code ?? "internal";
+    say("failed", fill(strings.completeness_failed, { reason: reasons[err?.code] ?? reasons.internal }));
+    return "failed";
+  }
+}
+
+// The rows' table; on a page without rows, the completeness section (it names the same URL).
+const table =
+  document.querySelector("table.data-uses[data-verification-url]") ??
+  document.querySelector("#completeness[data-verification-url]");
 const stringsElement = document.getElementById("verifier-strings");
 if (table !== null && stringsElement !== null) {
   run(table, JSON.parse(stringsElement.textContent));

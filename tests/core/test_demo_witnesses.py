@@ -19,7 +19,9 @@ def test_two_demos_on_one_host_do_not_share_witness_ports() -> None:
     try:
         started = {}
         for run in ("first", "again"):
-            for code, argv in demo_witness_commands().items():
+            for code, argv in demo_witness_commands(portal_url="http://127.0.0.1:8123").items():
+                assert argv[argv.index("--access-tiles") + 1] == "http://127.0.0.1:8123/ledger"
+                assert argv[argv.index("--index-tiles") + 1] == "http://127.0.0.1:8123/ledger/index"
                 child, port = _start_witness(argv)
                 children.append(child)
                 started[run, code] = port

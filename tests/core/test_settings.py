@@ -41,11 +41,14 @@ def production_values(tmp_path: Path) -> dict[str, str]:
     write_new_key(name="portal.example.gov.cn/ledger", path=key_file)
     vrf_file = tmp_path / "etc" / "ledger-vrf.key"
     write_new_vrf_key(name="portal.example.gov.cn/ledger/vrf", path=vrf_file)
+    index_file = tmp_path / "etc" / "ledger-index.skey"
+    write_new_key(name="portal.example.gov.cn/access-index/v1", path=index_file)
     policy_file = tmp_path / "etc" / "verifier-policy.js"
     policy_file.write_text("export const POLICY = {};\n")
     return {
         "LEDGER_VERIFIER_POLICY_FILE": str(policy_file),
         "LEDGER_VRF_KEY_FILE": str(vrf_file),
+        "LEDGER_INDEX_KEY_FILE": str(index_file),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "true",
         "LEDGER_SUBJECT_SECRET": secrets.token_hex(32),
@@ -74,12 +77,14 @@ def test_check_deploy_fails_with_https_and_nothing_else(tmp_path: Path) -> None:
         "portal.E005",
         "portal.E007",
         "portal.E009",
+        "portal.E010",
     )
     for code in codes:
         assert code in result.stderr, result.stderr
     assert not (var / "dev_secret_key").exists()
     assert not (var / "keys" / "log-v2.skey").exists()
     assert not (var / "keys" / "vrf.key").exists()
+    assert not (var / "keys" / "index-log.skey").exists()
     assert not (var / "keys" / "subject.secret").exists()
 
 
@@ -132,6 +137,16 @@ def test_check_deploy_refuses_a_missing_or_readable_vrf_key(tmp_path: Path) -> N
     values["LEDGER_VRF_KEY_FILE"] = str(tmp_path / "missing.key")
     result = check_deploy(tmp_path / "var", **values)
     assert "portal.E007" in result.stderr and "does not exist" in result.stderr
+
+
+def test_check_deploy_refuses_a_missing_or_readable_index_log_key(tmp_path: Path) -> None:
+    values = production_values(tmp_path)
+    Path(values["LEDGER_INDEX_KEY_FILE"]).chmod(0o644)
+    result = check_deploy(tmp_path / "var", **values)
+    assert "portal.E010" in result.stderr and "readable by other users" in result.stderr
+    values["LEDGER_INDEX_KEY_FILE"] = str(tmp_path / "missing.skey")
+    result = check_deploy(tmp_path / "var", **values)
+    assert "portal.E010" in result.stderr and "does not exist" in result.stderr
 
 
 def test_debug_is_off_unless_set() -> None:

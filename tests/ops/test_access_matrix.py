@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from ledger.core.tiles import EntryBundle
+from ledger.logs import INDEX_LOG
 from ledger.tiles import tile_tree_size
 from policies.models import BenefitAward, Policy, PolicyRun
 from portal.accounts.constants import ACTING_AS_SESSION_KEY, RepresentativeRole
@@ -108,6 +109,8 @@ MATRIX: dict[str, Rule] = {
     "ledger:keys": rule(EVERYONE),
     "ledger:tile": rule(EVERYONE, kwargs="tile"),
     "ledger:verifier_policy": rule(EVERYONE),
+    "ledger:index_checkpoint": rule(EVERYONE),
+    "ledger:index_tile": rule(EVERYONE, kwargs="index_tile"),
     "ledger-entries": rule(EVERYONE, kwargs="?start=0&end=2"),
     "ledger-inclusion": rule(EVERYONE, kwargs="?index=0&tree_size=1"),
     "ledger-consistency": rule(EVERYONE, kwargs="?first=1&second=2"),
@@ -125,6 +128,7 @@ MATRIX: dict[str, Rule] = {
     # Who used my data: people only, only their own accesses, for a firm only with the right
     "exchange:data_uses": rule(PEOPLE),
     "exchange:data_use_verification": rule(PEOPLE),
+    "exchange:data_use_completeness": rule(PEOPLE),
     "exchange:data_use_proof": rule({OWNER}, kwargs="event"),
     "exchange:data_use_object": rule({OWNER}, kwargs="access"),
     # Objections: the person's (or, with the right, the firm's) own; in the back office the
@@ -365,6 +369,7 @@ def build_world() -> World:
         "assignment": {"assignment_id": throwaway.pk},
         "reset": {"uidb64": "MQ", "token": "set-password"},
         "tile": {"path": EntryBundle(0, min(256, tile_tree_size() or 1)).path},
+        "index_tile": {"path": EntryBundle(0, min(256, tile_tree_size(INDEX_LOG) or 1)).path},
     }
 
     def url_for(name: str) -> str:

@@ -14,25 +14,38 @@ class Command(BaseCommand):
         "Create an Ed25519 log key named after the origin (first key or rotation). The key is "
         "written to a file readable only by its owner; the public key is registered so that "
         "entries signed with it, and with every older key, keep verifying. With --vrf, a VRF "
-        "key for entry labels instead (RFC 9381), named LEDGER_VRF_KEY_NAME."
+        "key for entry labels instead (RFC 9381), named LEDGER_VRF_KEY_NAME; with --index, the "
+        "index log's key (completeness), named LEDGER_INDEX_ORIGIN."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", required=True, help="file for the private key (skey)")
         parser.add_argument("--vrf", action="store_true", help="make a VRF (label) key instead")
+        parser.add_argument("--index", action="store_true", help="make the index log's key")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["out"])
         if options["vrf"]:
             self._vrf(path)
             return
+        index = bool(options["index"])
+        name = settings.LEDGER_INDEX_ORIGIN if index else settings.LEDGER_ORIGIN
         try:
-            key = write_new_key(name=settings.LEDGER_ORIGIN, path=path)
+            key = write_new_key(name=name, path=path)
         except FileExistsError:
             raise CommandError(f"{path} exists; refusing to overwrite a key") from None
         LedgerKey.objects.get_or_create(
-            vkey=key.vkey, defaults={"name": key.name, "kind": KeyKind.LOG}
+            vkey=key.vkey,
+            defaults={"name": key.name, "kind": KeyKind.INDEX if index else KeyKind.LOG},
         )
+        if index:
+            self.stdout.write(f"Index log key written to {path} (mode 0600).")
+            self.stdout.write(f"Verifier key: {key.vkey}")
+            self.stdout.write(
+                "Set LEDGER_INDEX_KEY_FILE to this file, give the witnesses the verifier key "
+                "(--index-log-vkey) and regenerate the verifier policy."
+            )
+            return
         self.stdout.write(f"Private key written to {path} (mode 0600).")
         self.stdout.write(f"Verifier key: {key.vkey}")
         self.stdout.write(

@@ -12,9 +12,15 @@ from django.db import transaction
 
 from ledger.constants import KeyKind, Outcome
 from ledger.core.signing import ALG_COSIGNATURE_V1, SigningKey, generate, load_signing_key
-from ledger.keys import log_signing_key, private_dir
+from ledger.keys import index_signing_key, log_signing_key, private_dir
+from ledger.logs import INDEX_LOG
 from ledger.models import Entry, LedgerKey, PendingEvent, Witness
-from ledger.services import checkpoint_create, ledger_event_record, ledger_sequence_all
+from ledger.services import (
+    checkpoint_create,
+    index_epoch_append,
+    ledger_event_record,
+    ledger_sequence_all,
+)
 
 # department code, and the port recorded by ``seed_demo`` alone; ``rundemo`` starts each
 # witness on a free port and records where it listens (two demos on one host never clash).
@@ -36,12 +42,16 @@ def _witness_key(code: str) -> tuple[SigningKey, Path]:
     return load_signing_key(path=path), path
 
 
-def demo_witness_commands() -> dict[str, list[str]]:
+def demo_witness_commands(*, portal_url: str = "http://127.0.0.1:8000") -> dict[str, list[str]]:
     """Argument lists that start the demo witnesses as separate processes, by department.
 
-    Each listens on a port the system picks (``:0``) and prints it on its first line.
+    Each listens on a port the system picks (``:0``) and prints it on its first line. They run
+    in index-auditor mode: they co-sign the index log only after rebuilding the label index
+    from the portal's tiles at ``portal_url`` (docs/ledger.md, "Completeness").
     """
     log_vkey = log_signing_key().vkey
+    index_vkey = index_signing_key().vkey
+    base = portal_url.rstrip("/")
     commands = {}
     for code, _port in DEMO_WITNESSES:
         _key, path = _witness_key(code)
@@ -56,6 +66,12 @@ def demo_witness_commands() -> dict[str, list[str]]:
             str(state),
             "--log-vkey",
             log_vkey,
+            "--index-log-vkey",
+            index_vkey,
+            "--access-tiles",
+            f"{base}/ledger",
+            "--index-tiles",
+            f"{base}/ledger/index",
             "--listen",
             "127.0.0.1:0",
         ]
@@ -111,4 +127,8 @@ def seed_ledger(subjects: list[str]) -> int:
     # Other parts' demo data may have read through the exchange already: sequence it all.
     ledger_sequence_all()
     checkpoint_create()
+    # The label index's first epoch, so that "who used my data" can check completeness as
+    # soon as the witnesses (started by rundemo) co-sign it on the next beat.
+    index_epoch_append()
+    checkpoint_create(log=INDEX_LOG)
     return Entry.objects.count()

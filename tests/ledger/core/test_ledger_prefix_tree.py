@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Collection, Mapping
 
 import pytest
 from hypothesis import given, settings
@@ -330,3 +331,49 @@ def test_a_tree_with_a_key_twice_cannot_prove_both_answers() -> None:
     )  # fmt: skip
     with pytest.raises(PrefixProofError):
         verify_membership(forged, key, value, forged_proof)
+
+
+class _CountingStore(MemoryNodeStore):
+    """Counts the node ids read; ``old_layout`` stores parents without their children's hashes
+    (as written before ledger migration 0009)."""
+
+    def __init__(self, *, old_layout: bool = False) -> None:
+        super().__init__()
+        self.old_layout = old_layout
+        self.read: set[bytes] = set()
+
+    def read_nodes(self, version: int, ids: Collection[bytes]) -> dict[bytes, Node]:
+        self.read.update(ids)
+        return super().read_nodes(version, ids)
+
+    def write_nodes(self, version: int, nodes: Mapping[bytes, Node]) -> None:
+        if self.old_layout:
+            nodes = {i: Node(n.hash, n.key, n.value) for i, n in nodes.items()}
+        super().write_nodes(version, nodes)
+
+
+def test_parents_keep_their_childrens_hashes_and_the_old_layout_still_reads() -> None:
+    """Same roots and proofs either way; with the children's hashes in each parent, an insert
+    and a proof read only the nodes on the keys' paths, never a sibling (half the lookups of
+    reading both children at every level)."""
+    rng = random.Random(9)
+    batches = [
+        [(rng.randbytes(32), IndexValue(300 * v + i, rng.randbytes(32))) for i in range(300)]
+        for v in range(4)
+    ]
+    new, old = _CountingStore(), _CountingStore(old_layout=True)
+    trees = PrefixTree(new), PrefixTree(old)
+    for version, batch in enumerate(batches):
+        roots = {tree.insert_many(batch, version=version) for tree in trees}
+        assert len(roots) == 1
+    assert {
+        n.left is not None for nodes in new._nodes.values() for n in nodes if n.key is None
+    } == {True}
+    keys = [k for k, _ in batches[1][:50]] + [rng.randbytes(32) for _ in range(10)]
+    new.read.clear()
+    old.read.clear()
+    proofs = {tree.prove(keys, version=3).proof for tree in trees}
+    assert len(proofs) == 1
+    paths = {node_id(int.from_bytes(k, "big") >> (256 - d), d) for k in keys for d in range(257)}
+    assert new.read <= paths  # the path only
+    assert old.read - paths  # the old layout has to look siblings up

@@ -134,7 +134,9 @@ def free_port() -> int:
 class WitnessProcess:
     """``python -m ledger.witness`` on loopback with its own key and state files."""
 
-    def __init__(self, tmp: Path, name: str, log_vkeys: list[str]) -> None:
+    def __init__(
+        self, tmp: Path, name: str, log_vkeys: list[str], extra: list[str] | None = None
+    ) -> None:
         key = generate(name, ALG_COSIGNATURE_V1)
         self.name = name
         self.vkey = key.vkey
@@ -143,6 +145,7 @@ class WitnessProcess:
         self.key_file.chmod(0o600)
         self.state = tmp / f"{name}.state.json"
         self.log_vkeys = log_vkeys
+        self.extra = extra or []
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
@@ -151,6 +154,7 @@ class WitnessProcess:
         args += ["--state", str(self.state), "--listen", f"127.0.0.1:{free_port()}"]
         for vkey in self.log_vkeys:
             args += ["--log-vkey", vkey]
+        args += self.extra
         self.proc = subprocess.Popen(
             args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )

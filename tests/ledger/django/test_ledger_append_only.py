@@ -10,11 +10,21 @@ from django.db import DatabaseError, connection, transaction
 from ledger.constants import APPEND_ONLY_TABLES
 from ledger.core.checkpoint import cosign
 from ledger.core.notes import parse_note
-from ledger.core.prefix_tree import IndexValue, PrefixTree
 from ledger.core.signing import ALG_COSIGNATURE_V1, generate
-from ledger.index_store import DatabaseNodeStore
-from ledger.models import Checkpoint, Cosignature, Entry, IndexNode, LedgerKey, TreeHash
-from ledger.services import checkpoint_create, ledger_sequence_all
+from ledger.logs import INDEX_LOG
+from ledger.models import (
+    Checkpoint,
+    Cosignature,
+    Entry,
+    IndexCheckpoint,
+    IndexCosignature,
+    IndexLogLeaf,
+    IndexNode,
+    IndexTreeHash,
+    LedgerKey,
+    TreeHash,
+)
+from ledger.services import checkpoint_create, index_epoch_append, ledger_sequence_all
 from tests.db_roles import as_owner
 from tests.ledger.django.support import record
 
@@ -28,6 +38,10 @@ CHANGES = {
     "ledger_cosignature": ("id", "line", "'forged'"),
     "ledger_ledgerkey": ("id", "name", "'renamed'"),
     "ledger_indexnode": ("version", "hash", "'\\x00'::bytea"),
+    "ledger_indexlogleaf": ("index", "log_size", "1"),
+    "ledger_indextreehash": ("index", "hash", "'\\x00'::bytea"),
+    "ledger_indexcheckpoint": ("id", "tree_size", "1"),
+    "ledger_indexcosignature": ("id", "line", "'forged'"),
 }
 
 
@@ -46,11 +60,15 @@ def full_ledger() -> None:
     record(1)
     ledger_sequence_all()
     assert checkpoint_create() != checkpoint
-    index = PrefixTree(DatabaseNodeStore())
-    for version, entry in enumerate(Entry.objects.order_by("index")):
-        label = bytes.fromhex(entry.label)
-        index.insert(label, IndexValue(entry.index, bytes(entry.leaf_hash)), version=version)
-    for model in (Entry, TreeHash, Checkpoint, Cosignature, LedgerKey, IndexNode):
+    index_epoch_append()  # the label index (IndexNode rows) and the index log's first leaf
+    index_checkpoint = checkpoint_create(log=INDEX_LOG)
+    assert isinstance(index_checkpoint, IndexCheckpoint)
+    text, _ = parse_note(index_checkpoint.note)
+    IndexCosignature.objects.create(
+        checkpoint=index_checkpoint, witness_name=witness.name, line=cosign(text, witness)
+    )
+    for model in (Entry, TreeHash, Checkpoint, Cosignature, LedgerKey, IndexNode, IndexLogLeaf,
+                  IndexTreeHash, IndexCheckpoint, IndexCosignature):  # fmt: skip
         assert model.objects.exists()
 
 

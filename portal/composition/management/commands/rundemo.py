@@ -60,7 +60,9 @@ class Command(BaseCommand):
             self.stdout.write("Static files collected and compressed (gzip and Brotli).")
         children: list[subprocess.Popen[Any]] = []
         ports: dict[str, int] = {}
-        for code, argv in demo_witness_commands().items():
+        host, _sep, port = str(options["addrport"]).rpartition(":")
+        portal_url = f"http://{host or '127.0.0.1'}:{port}"
+        for code, argv in demo_witness_commands(portal_url=portal_url).items():
             child, ports[code] = _start_witness(argv)
             children.append(child)
         demo_witnesses_listen_at(ports=ports)
