@@ -71,8 +71,12 @@ def walk(visit: Visit) -> None:
     visit.done()
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize(
+    ("width", "javascript"),
+    [(1280, True), (390, True), (1280, False)],
+    ids=["1280", "390", "1280-nojs"],
+)
 def test_the_auditor_sees_their_scope_and_answers_an_escalated_objection(
-    world: None, visitor: Visitor, width: int
+    world: None, visitor: Visitor, width: int, javascript: bool
 ) -> None:
-    walk(visitor(width))
+    walk(visitor(width, javascript=javascript))
