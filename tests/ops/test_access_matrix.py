@@ -102,6 +102,7 @@ MATRIX: dict[str, Rule] = {
     "readyz": rule(EVERYONE),
     "metrics": rule(EVERYONE),  # loopback only; tested with other addresses in test_health
     "core:home": rule(EVERYONE),
+    "core:favicon": rule(EVERYONE),
     "set_language": rule(EVERYONE, "POST"),
     "api-schema": rule(EVERYONE),
     "api-docs": rule(EVERYONE),

@@ -16,8 +16,8 @@ from portal.composition.catalogue import catalogue_load
 from portal.composition.demo import DEMO_CATALOGUE
 from portal.departments.models import Department, DepartmentSystem
 from portal.exchange.constants import GrantStatus
-from portal.exchange.models import Dataset, SharingGrant
-from portal.exchange.services import record_put
+from portal.exchange.models import Access, Dataset, SharingGrant
+from portal.exchange.services import Reader, exchange_read, record_put, subject_hash_for
 
 # Firm index (order of demo.accounts.FIRMS) → records per dataset.
 FIRM_RECORDS: dict[str, list[dict[str, object] | None]] = {
@@ -228,4 +228,46 @@ def seed_exchange() -> int:
             },
         )
     _system_keys()
+    _citizen_reads(departments)
     return len(datasets)
+
+
+# Reads of the first two demo citizens, so that "who used my data" has rows to show and check
+# from the start: (reader department, dataset, fields, purpose, English purpose). The last one
+# has no sharing grant and is refused (and logged like the others).
+CITIZEN_READS = [
+    (
+        "mzj",
+        "gaj.household_registration",
+        ["address"],
+        "社会救助审核",
+        "Checking social assistance claims",
+    ),
+    ("wjw", "rsj.personal_social_insurance", None, "生育登记服务", "Birth registration service"),
+    (
+        "kjj",
+        "gaj.household_registration",
+        ["address"],
+        "人才引进资格核验",
+        "Checking eligibility for talent schemes",
+    ),
+]
+
+
+def _citizen_reads(departments: dict[str, Department]) -> None:
+    """Each department system reads through the one chokepoint, once per demo (idempotent)."""
+    people = list(User.objects.filter(id_number__isnull=False).order_by("pk")[:2])
+    for person in people:
+        assert person.id_number is not None
+        if Access.objects.filter(subject_hash=subject_hash_for(person.id_number)).exists():
+            continue
+        for code, dataset, fields, purpose, purpose_en in CITIZEN_READS:
+            department = departments[code]
+            exchange_read(
+                reader=Reader(department=department, system=department.systems.get()),
+                dataset_code=dataset,
+                subject_identifier=person.id_number,
+                fields=fields,
+                purpose=purpose,
+                purpose_en=purpose_en,
+            )
