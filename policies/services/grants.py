@@ -10,13 +10,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies import access, matching, selectors
+from policies import access, selectors
 from policies.constants import (
     PURPOSE_GRANT,
     PURPOSE_GRANT_EN,
     AwardStatus,
     NoticeKind,
 )
+from policies.engine import matching
+from policies.engine.rules import Profile as RuleProfile
+from policies.engine.rules import Truth, evaluate
 from policies.models import (
     BenefitAward,
     FirmProfile,
@@ -24,8 +27,6 @@ from policies.models import (
     PolicyNotice,
     PolicyRun,
 )
-from policies.rules import Profile as RuleProfile
-from policies.rules import Truth, evaluate
 from policies.services.profiles import (
     _declared,
     _profile_batches,

@@ -12,18 +12,18 @@ from policies.constants import (
     PURPOSE_MATCHING,
     PURPOSE_MATCHING_EN,
 )
-from policies.models import (
-    FirmDeclaration,
-    FirmProfile,
-    Policy,
-)
-from policies.profile import (
+from policies.engine.profile import (
     DECLARABLE,
     DECLARABLE_CERTIFICATES,
     PROFILE_DATASETS,
     AssembledProfile,
     DatasetAnswer,
     assemble,
+)
+from policies.models import (
+    FirmDeclaration,
+    FirmProfile,
+    Policy,
 )
 from policies.services.validation import _decimal, _Errors, _list
 from portal.accounts.models import Firm, User

@@ -13,12 +13,12 @@ from policies.constants import (
     PolicyStatus,
     Topic,
 )
+from policies.engine.search import index_terms
 from policies.models import (
     Policy,
     PolicyTerm,
     PolicyVersion,
 )
-from policies.search import index_terms
 from policies.services.actor import Actor, _authorise
 from policies.services.push import _start_runs
 from policies.services.validation import EDITABLE_FIELDS, policy_clean

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies import matching, selectors
+from policies import selectors
 from policies.constants import (
     MatchOutcome,
     NoticeKind,
@@ -17,6 +17,7 @@ from policies.constants import (
     RunKind,
     RunStatus,
 )
+from policies.engine import matching
 from policies.models import (
     FirmProfile,
     Policy,

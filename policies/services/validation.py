@@ -15,7 +15,7 @@ from policies.constants import (
     FirmSize,
     Topic,
 )
-from policies.rules import RuleError, validate_rule
+from policies.engine.rules import RuleError, validate_rule
 from portal.core.parsers import loads_bounded
 from portal.departments.models import Department
 

@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from policies import access, applications, explain, selectors
+from policies.engine.rules import Profile
 from policies.forms import (
     ApplyForm,
     RatingForm,
     SearchForm,
 )
 from policies.models import BenefitAward, Policy, PolicyRating
-from policies.rules import Profile
 from policies.views.common import PAGE_SIZE
 from portal.accounts.models import FirmRepresentative, User
 from portal.core.validators import mask_bank_account
