@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from policies import explain, selectors
 from policies.constants import PolicyStatus
-from policies.engine.rules import Profile, Truth
+from policies.engine.evaluation import Profile, Truth
 from policies.models import FirmDeclaration, Policy, PolicyApplication
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.core.money import amount_digits

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from policies.constants import BenefitBase, BenefitKind, Certificate, FirmSize
 from policies.engine import codes
-from policies.engine.rules import ConditionResult, Truth
+from policies.engine.evaluation import ConditionResult, Truth
 from policies.models import Policy
 from portal.core.bilingual import list_separator
 from portal.core.money import figure, money_wan, percent, percentage

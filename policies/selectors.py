@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from policies.constants import AwardStatus, MatchOutcome, NoticeKind, PolicyStatus
 from policies.engine import matching
-from policies.engine.rules import Evaluation, Profile, evaluate
+from policies.engine.evaluation import Evaluation, Profile, evaluate
 from policies.engine.search import query_terms
 from policies.models import (
     BenefitAward,

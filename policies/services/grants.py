@@ -18,8 +18,8 @@ from policies.constants import (
     NoticeKind,
 )
 from policies.engine import matching
-from policies.engine.rules import Profile as RuleProfile
-from policies.engine.rules import Truth, evaluate
+from policies.engine.evaluation import Profile as RuleProfile
+from policies.engine.evaluation import Truth, evaluate
 from policies.models import (
     BenefitAward,
     FirmProfile,

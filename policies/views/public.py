@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from policies import access, applications, explain, selectors
-from policies.engine.rules import Profile
+from policies.engine.evaluation import Profile
 from policies.forms import (
     ApplyForm,
     RatingForm,

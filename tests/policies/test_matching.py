@@ -5,7 +5,7 @@ from django.urls import reverse
 from ledger.models import PendingEvent
 from policies import explain, selectors, services
 from policies.constants import PURPOSE_MATCHING
-from policies.engine.rules import Profile, Truth
+from policies.engine.evaluation import Profile, Truth
 from policies.models import FirmProfile, Policy
 from portal.accounts.models import User
 from portal.exchange.models import Access

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policies.engine.evaluation import Profile, Truth, compile_rule, evaluate
 from policies.engine.matching import (
     ELIGIBLE,
     INELIGIBLE,
@@ -15,16 +16,7 @@ from policies.engine.matching import (
     compile_policy,
     region_prefix,
 )
-from policies.engine.rules import (
-    FIELDS,
-    Profile,
-    RuleError,
-    Truth,
-    compile_rule,
-    evaluate,
-    rule_errors,
-    validate_rule,
-)
+from policies.engine.rules import FIELDS, RuleError, rule_errors, validate_rule
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
