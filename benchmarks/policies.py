@@ -148,7 +148,8 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def bench_match(n_policies: int, samples: int) -> None:
-    from policies import matching, selectors
+    from policies import selectors
+    from policies.engine import matching
     from policies.models import Policy
     from portal.departments.services import department_upsert
 

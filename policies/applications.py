@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from policies import explain, selectors
 from policies.constants import PolicyStatus
+from policies.engine.evaluation import Profile, Truth
 from policies.models import FirmDeclaration, Policy, PolicyApplication
-from policies.rules import Profile, Truth
 from portal.accounts.models import Firm, FirmRepresentative, User
 from portal.core.money import amount_digits
 from portal.core.validators import is_mobile_phone, validate_bank_account, validate_mobile_phone

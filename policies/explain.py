@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from policies import codes
 from policies.constants import BenefitBase, BenefitKind, Certificate, FirmSize
+from policies.engine import codes
+from policies.engine.evaluation import ConditionResult, Truth
 from policies.models import Policy
-from policies.rules import ConditionResult, Truth
 from portal.core.bilingual import list_separator
 from portal.core.money import figure, money_wan, percent, percentage
 from portal.departments.models import Department

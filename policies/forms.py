@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from policies import codes
 from policies.constants import BenefitBase, BenefitKind, FirmSize, Topic
+from policies.engine import codes
+from policies.engine.profile import DECLARABLE_CERTIFICATES
 from policies.models import Policy
-from policies.profile import DECLARABLE_CERTIFICATES
 
 
 def _english() -> bool:

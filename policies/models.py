@@ -268,7 +268,7 @@ class FirmDeclaration(models.Model):
 class FirmProfile(models.Model):
     """A firm's matching profile, assembled through the exchange and kept for bulk matching.
 
-    ``values`` holds the figures (see ``policies.rules.FIELDS``); a figure missing from it is
+    ``values`` holds the figures (see ``policies.engine.rules.FIELDS``); a figure missing from it is
     unknown and ``missing`` says why (the exchange's refusal reason, no record …);
     ``sources`` says where each figure came from.
     """

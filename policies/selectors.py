@@ -23,8 +23,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from policies import matching
 from policies.constants import AwardStatus, MatchOutcome, NoticeKind, PolicyStatus
+from policies.engine import matching
+from policies.engine.evaluation import Evaluation, Profile, evaluate
+from policies.engine.search import query_terms
 from policies.models import (
     BenefitAward,
     FirmProfile,
@@ -35,8 +37,6 @@ from policies.models import (
     PolicyRun,
     PolicyTerm,
 )
-from policies.rules import Evaluation, Profile, evaluate
-from policies.search import query_terms
 from portal.accounts.models import Firm, User
 from portal.accounts.selectors import representation_list_for_user
 from portal.departments.models import Department
@@ -122,7 +122,7 @@ def policy_search(
 
 
 def _section(code: str) -> str | None:
-    from policies.profile import industry_section
+    from policies.engine.profile import industry_section
 
     return industry_section(code)
 

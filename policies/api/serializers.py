@@ -3,7 +3,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from policies import codes
+from policies.engine import codes
 from policies.explain import benefit_text
 from policies.models import Policy, PolicyRun
 
@@ -17,7 +17,7 @@ class PolicySearchInputSerializer(serializers.Serializer[dict[str, Any]]):
     open_now = serializers.BooleanField(required=False, default=False)
 
     def validate_region(self, value: str) -> str:
-        """The same code list as the search page (``policies.codes``)."""
+        """The same code list as the search page (``policies.engine.codes``)."""
         value = value.strip()
         if value and value not in codes.REGION_CODES:
             raise serializers.ValidationError(

@@ -27,8 +27,8 @@ from policies.api.serializers import (
     RuleOutputSerializer,
     RunOutputSerializer,
 )
+from policies.engine.rules import rule_errors
 from policies.models import Policy, PolicyRun
-from policies.rules import rule_errors
 
 
 def _invalid(exc: ValidationError) -> exceptions.ValidationError:

@@ -5,8 +5,8 @@ from django.urls import reverse
 from ledger.models import PendingEvent
 from policies import explain, selectors, services
 from policies.constants import PURPOSE_MATCHING
+from policies.engine.evaluation import Profile, Truth
 from policies.models import FirmProfile, Policy
-from policies.rules import Profile, Truth
 from portal.accounts.models import User
 from portal.exchange.models import Access
 from portal.exchange.services import subject_hash_for

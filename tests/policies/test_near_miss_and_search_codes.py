@@ -7,8 +7,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from policies.matching import ELIGIBLE, INELIGIBLE, NEAR_MISS, UNKNOWN, Benefit, compile_policy
-from policies.profile import assemble, industry_section
+from policies.engine.matching import (
+    ELIGIBLE,
+    INELIGIBLE,
+    NEAR_MISS,
+    UNKNOWN,
+    Benefit,
+    compile_policy,
+)
+from policies.engine.profile import assemble, industry_section
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +77,7 @@ def test_categorical_gaps_and_unknowns_are_never_almost() -> None:
 def test_an_empty_figure_in_a_record_is_missing_data_not_zero() -> None:
     """The tax record of a firm that reported no R&D figure: unknown, which the firm's
     declaration fills, not a figure that fails every threshold."""
-    from policies.profile import DatasetAnswer
+    from policies.engine.profile import DatasetAnswer
 
     answers = {
         "swj.tax_paid": DatasetAnswer(

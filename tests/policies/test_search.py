@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from policies import selectors
-from policies.search import bigrams, query_terms
+from policies.engine.search import bigrams, query_terms
 
 
 def titles(qs):

@@ -1,7 +1,7 @@
 """From the departments' records (as the exchange returned them) to a matching profile.
 
 Pure Python: the exchange calls live in ``policies.services.firm_profile_refresh``; this
-module only turns their answers into figures (``policies.rules.FIELDS``), says where each
+module only turns their answers into figures (``policies.engine.rules.FIELDS``), says where each
 figure came from, and why the others are unknown.
 
 A missing figure's reason is a small code, ``<dataset>|<reason>|<reader department>``,
@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from policies.codes import SECTIONS
+from policies.engine.codes import SECTIONS
 
 # The datasets a profile is built from, the fields asked for, and the profile figures.
 PROFILE_DATASETS: dict[str, tuple[str, ...]] = {

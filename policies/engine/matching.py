@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from policies.rules import Compiled, CompiledRule, Truth, compile_rule, conjunction
+from policies.engine.evaluation import Compiled, CompiledRule, Truth, compile_rule, conjunction
 
 ELIGIBLE, UNKNOWN, NEAR_MISS, INELIGIBLE = "eligible", "unknown", "near_miss", "ineligible"
 CENT = Decimal("0.01")
