@@ -4,7 +4,6 @@ A service imports its task inside the function that dispatches it, and a task mo
 the services it calls inside the task body, so neither module imports the other at load time.
 """
 
-from functools import partial
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -20,4 +19,11 @@ def dispatch_on_commit(task: _Task, *ids: int | str) -> None:
     Robust: a broker outage is logged and does not fail the request that already committed;
     each task has a beat sweeper or is idempotent, so nothing is lost.
     """
-    transaction.on_commit(partial(task.delay, *ids), robust=True)
+
+    # A named function, not a ``functools.partial``: Django logs a robust callback's failure by
+    # its ``__qualname__``, which a partial lacks (the log call itself then raised, and the
+    # request that had committed answered 500 while the broker was down).
+    def dispatch() -> None:
+        task.delay(*ids)
+
+    transaction.on_commit(dispatch, robust=True)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from portal.services.services import notification_email_send, notifications_email_pending
+# The services are imported inside each task body, so that tasks and services never import
+# each other at load time (``portal.core.dispatch``).
 
 
 @shared_task(
@@ -8,10 +9,14 @@ from portal.services.services import notification_email_send, notifications_emai
 )
 def notification_email_task(notification_id: int) -> bool:
     """E-mail one notice; a repeated delivery of the task sends nothing more."""
+    from portal.services.services import notification_email_send
+
     return notification_email_send(notification_id=notification_id)
 
 
 @shared_task(acks_late=True)
 def notifications_email_sweep_task() -> int:
     """Beat: e-mail the notices whose e-mail could not be dispatched at the time."""
+    from portal.services.services import notifications_email_pending
+
     return notifications_email_pending()

@@ -20,7 +20,7 @@ from portal.services.constants import TRANSITIONS, Action
 from portal.services.feedback import CONFIRM_ACTIONS, action_done_message, confirm_question
 from portal.services.forms import LookupForm, QueueFilterForm, ReplyForm, StaffActionForm
 from portal.services.models import Application
-from portal.services.views import (
+from portal.services.views.common import (
     _file_response,
     _material_rows,
     _progress,
