@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ledger.core.tile_verify import verify_tiles
 from ledger.core.verify import VerifyReport, verify_bundle
@@ -118,13 +119,13 @@ def _print(report: VerifyReport) -> int:
     return report.exit_code
 
 
-def _access_proof(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """``--proof``: keys from the command line only (a proof file carries none)."""
-    from ledger.core.access_proof import verify_access_proof
+def _split_keys(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[list[str], list[str], int]:
+    """``--key`` values as (log keys, witness keys, witness quorum): Ed25519 keys are the
+    log's, the others witnesses'; the quorum is ``--min-witnesses`` or 1 if any witness."""
     from ledger.core.signing import ALG_ED25519, KeyFormatError, parse_vkey
 
-    if not args.key or not args.vrf_key:
-        parser.error("--proof needs the log's key (--key) and the label key (--vrf-key)")
     try:
         keys = [parse_vkey(k) for k in args.key]
     except (KeyFormatError, ValueError) as exc:
@@ -132,11 +133,36 @@ def _access_proof(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     log = [k.vkey for k in keys if k.alg == ALG_ED25519]
     witnesses = [k.vkey for k in keys if k.alg != ALG_ED25519]
     minimum = args.min_witnesses if args.min_witnesses is not None else min(1, len(witnesses))
+    return log, witnesses, minimum
+
+
+def _read(path: str) -> bytes | None:
+    """The file's bytes, or None after saying on stderr why it cannot be read."""
     try:
-        with open(args.proof, "rb") as handle:
-            data = handle.read()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        print(f"error: cannot read {args.proof}: {exc.strerror}", file=sys.stderr)
+        print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def _print_report(report: Any) -> int:
+    if report.ok:
+        print(f"valid: {report.message}")
+    else:
+        print(f"invalid ({report.code}): {report.message}")
+    return int(report.exit_code)
+
+
+def _access_proof(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``--proof``: keys from the command line only (a proof file carries none)."""
+    from ledger.core.access_proof import verify_access_proof
+
+    if not args.key or not args.vrf_key:
+        parser.error("--proof needs the log's key (--key) and the label key (--vrf-key)")
+    log, witnesses, minimum = _split_keys(parser, args)
+    data = _read(args.proof)
+    if data is None:
         return 2
     report = verify_access_proof(
         data,
@@ -146,35 +172,21 @@ def _access_proof(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         min_witnesses=minimum,
         identifier=args.identifier,
     )
-    if report.ok:
-        print(f"valid: {report.message}")
-    else:
-        print(f"invalid ({report.code}): {report.message}")
-    return report.exit_code
+    return _print_report(report)
 
 
 def _completeness(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """``--completeness``: keys from the command line only, as for ``--proof``."""
     from ledger.core.completeness import verify_completeness
-    from ledger.core.signing import ALG_ED25519, KeyFormatError, parse_vkey
 
     if not args.key or not args.vrf_key or not args.index_key:
         parser.error(
             "--completeness needs the log's key (--key), the index log's key (--index-key) "
             "and the label key (--vrf-key)"
         )
-    try:
-        keys = [parse_vkey(k) for k in args.key]
-    except (KeyFormatError, ValueError) as exc:
-        parser.error(f"--key: {exc}")
-    log = [k.vkey for k in keys if k.alg == ALG_ED25519]
-    witnesses = [k.vkey for k in keys if k.alg != ALG_ED25519]
-    minimum = args.min_witnesses if args.min_witnesses is not None else min(1, len(witnesses))
-    try:
-        with open(args.completeness, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        print(f"error: cannot read {args.completeness}: {exc.strerror}", file=sys.stderr)
+    log, witnesses, minimum = _split_keys(parser, args)
+    data = _read(args.completeness)
+    if data is None:
         return 2
     report = verify_completeness(
         data,
@@ -185,11 +197,7 @@ def _completeness(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         min_witnesses=minimum,
         identifier=args.identifier,
     )
-    if report.ok:
-        print(f"valid: {report.message}")
-    else:
-        print(f"invalid ({report.code}): {report.message}")
-    return report.exit_code
+    return _print_report(report)
 
 
 if __name__ == "__main__":
